@@ -1,0 +1,52 @@
+# The front door. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+LAKE ?= lake
+ORDERS ?= 2000
+DAYS ?= 7
+SPARK_MASTER ?= local[*]
+
+.PHONY: help setup run-local test-local test-fast lint format package clean-lake clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt setup.py
+	@sh local/check_java.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the pinned dependencies (checks Java 17+)
+
+run-local: setup ## run the whole lake on sample data (LAKE, ORDERS, DAYS, SPARK_MASTER)
+	@sh local/check_java.sh
+	$(PY) -m local run --lake $(LAKE) --orders $(ORDERS) --days $(DAYS) --master '$(SPARK_MASTER)'
+
+test-local: setup ## run the whole test suite
+	@sh local/check_java.sh
+	$(PY) -m pytest
+
+test-fast: setup ## the tests without the slow end-to-end ones
+	$(PY) -m pytest -m "not slow"
+
+lint: setup ## ruff
+	$(PY) -m ruff check .
+
+format: setup ## ruff format and import sorting
+	$(PY) -m ruff check --fix --select I .
+	$(PY) -m ruff format .
+
+package: setup ## build the wheel Glue loads (--extra-py-files) into dist/
+	$(PY) -m pip wheel -q --no-deps -w dist .
+
+clean-lake: ## delete the local lake (data, catalog, state)
+	rm -rf $(LAKE)
+
+clean: clean-lake ## delete the lake, the virtualenv and build output
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,114 @@
+"""Run a suite over a DataFrame and turn the result into a pass, a warning or a failed gate."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import asdict, dataclass
+
+import great_expectations as gx
+from great_expectations.data_context.types.base import ProgressBarsConfig
+from pyspark.sql import DataFrame
+
+from expectations.suites import Suite
+
+log = logging.getLogger(__name__)
+
+SAMPLE_KEYS = 10
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation: str
+    target: str
+    severity: str
+    success: bool
+    unexpected_count: int
+    sample_keys: list[dict]
+
+    def describe(self) -> str:
+        keys = ", ".join(str(k) for k in self.sample_keys) or "n/a"
+        return f"{self.expectation}({self.target}) failed on {self.unexpected_count} row(s); offending keys: {keys}"
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    suite: str
+    success: bool
+    outcomes: list[ExpectationOutcome]
+
+    @property
+    def critical_failures(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity != "critical"]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class QualityGateFailed(RuntimeError):
+    def __init__(self, result: SuiteResult):
+        self.result = result
+        lines = [f"quality gate failed for {result.suite}:"]
+        lines += [f"  - {o.describe()}" for o in result.critical_failures]
+        super().__init__("\n".join(lines))
+
+
+@functools.cache
+def _batch_definition():
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_spark("lake").add_dataframe_asset("table")
+    return asset.add_batch_definition_whole_dataframe("whole_table")
+
+
+def _target(config) -> str:
+    kwargs = config.kwargs
+    return str(kwargs.get("column") or ",".join(kwargs.get("column_list", [])))
+
+
+def _severity(config) -> str:
+    severity = getattr(config, "severity", None) or "critical"
+    return str(getattr(severity, "value", severity))
+
+
+def _outcome(validation) -> ExpectationOutcome:
+    config = validation.expectation_config
+    result = validation.result or {}
+    return ExpectationOutcome(
+        expectation=config.type,
+        target=_target(config),
+        severity=_severity(config),
+        success=bool(validation.success),
+        unexpected_count=int(result.get("unexpected_count") or 0),
+        sample_keys=list(result.get("unexpected_index_list") or [])[:SAMPLE_KEYS],
+    )
+
+
+def run_suite(df: DataFrame, suite: Suite) -> SuiteResult:
+    """Validate `df` against `suite`; failing rows are named by the table's primary key."""
+    gx_suite = gx.ExpectationSuite(name=suite.name, expectations=[e.copy() for e in suite.expectations])
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": df})
+    validation = batch.validate(
+        gx_suite,
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": list(suite.table.primary_key),
+            "partial_unexpected_count": SAMPLE_KEYS,
+        },
+    )
+    outcomes = [_outcome(r) for r in validation.results]
+    result = SuiteResult(suite.name, all(o.success for o in outcomes), outcomes)
+    for warning in result.warnings:
+        log.warning("%s: %s", suite.name, warning.describe())
+    return result
+
+
+def enforce(result: SuiteResult) -> SuiteResult:
+    """Raise when a critical expectation failed; warnings pass through."""
+    if result.critical_failures:
+        raise QualityGateFailed(result)
+    return result

@@ -1,0 +1,1 @@
+"""The seam between job code and where it runs: AWS Glue or plain local Spark."""

@@ -1,0 +1,171 @@
+"""The job context: everything a job may touch outside its transforms.
+
+A job gets its configuration, SparkSession, sources, sinks, quality gate, metrics and
+commit from here and never asks whether it runs on Glue or locally. The two
+implementations (`jobs.runtime.glue`, `jobs.runtime.local`) only differ in how the
+session is opened, how bookmarks are kept and what `commit` tells the platform.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from expectations.gate import SuiteResult, enforce, run_suite
+from expectations.suites import Suite
+from jobs.runtime.catalog import register_table
+from jobs.runtime.config import LakeConfig
+from jobs.runtime.storage import FileInfo, list_files, write_text
+from transforms.bronze import read_text_lines
+from transforms.contracts import BronzeSource, TableContract
+from transforms.frames import conform_to_contract
+
+log = logging.getLogger("sales_data_lake")
+
+LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+
+
+class JobContext:
+    """Shared behaviour of both contexts; subclasses override the platform hooks."""
+
+    def __init__(self, job_name: str, config: LakeConfig, spark: SparkSession, run_id: str | None = None):
+        self.job_name = job_name
+        self.config = config
+        self.spark = spark
+        self.run_id = run_id or new_run_id()
+        self.started = time.time()
+        self.manifest: dict = {
+            "job": job_name,
+            "run_id": self.run_id,
+            "started_at": datetime.now(UTC).isoformat(),
+            "inputs": {},
+            "outputs": {},
+            "metrics": {},
+            "quality": {},
+            "ledger": {},
+            "steps": {},
+        }
+
+    # ---- progress -------------------------------------------------------------------
+    def step(self, name: str) -> _Step:
+        """`with ctx.step("write silver"):` logs progress and records the step's seconds."""
+        return _Step(self, name)
+
+    # ---- sources --------------------------------------------------------------------
+    def select_new_files(self, source: BronzeSource, files: list[FileInfo]) -> list[FileInfo]:
+        """Bookmark hook: which of the landed files this run should read."""
+        return files
+
+    def read_bronze_lines(self, source: BronzeSource) -> DataFrame:
+        """The source's new files, one row per non-blank line with file and line number."""
+        landed = list_files(self.spark, self.config.source_uri(source))
+        files = self.select_new_files(source, landed)
+        self.manifest["inputs"][source.prefix] = [f.uri for f in files]
+        log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
+        if not files:
+            return self.spark.createDataFrame([], LINES_SCHEMA)
+        whole_files = self.spark.read.text([f.uri for f in files], wholetext=True).select(
+            F.col("_metadata.file_path").alias("path"), "value"
+        )
+        return read_text_lines(whole_files, source.prefix)
+
+    def read_table(self, table: TableContract) -> DataFrame:
+        """A lake table by its contract (path-based, so it works before catalog registration)."""
+        return self.spark.read.schema(table.schema).parquet(self.config.table_uri(table))
+
+    # ---- sinks ----------------------------------------------------------------------
+    def write_table(self, df: DataFrame, table: TableContract) -> None:
+        """Write the table's partitions present in `df` (others untouched) and register them."""
+        uri = self.config.table_uri(table)
+        out = conform_to_contract(df, table)
+        if table.partition_by:
+            out = out.repartition(*table.partition_by)
+        out.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
+            *table.partition_by
+        ).parquet(uri)
+        register_table(self.spark, table, uri)
+        self.manifest["outputs"][table.qualified_name] = uri
+
+    # ---- quality --------------------------------------------------------------------
+    def check_quality(self, df: DataFrame, suite: Suite) -> SuiteResult:
+        """Run the suite, keep its result as JSON, and stop the job on a critical failure."""
+        result = run_suite(df, suite)
+        uri = self.config.state_path("quality", self.job_name, self.run_id, f"{suite.name}.json")
+        write_text(self.spark, uri, json.dumps(result.to_dict(), indent=2, default=str))
+        self.manifest["quality"][suite.name] = {
+            "success": result.success,
+            "evaluated": len(result.outcomes),
+            "failed": [o.describe() for o in result.outcomes if not o.success],
+            "result_uri": uri,
+        }
+        return enforce(result) if self.config.quality_mode == "enforce" else result
+
+    # ---- metrics and commit ---------------------------------------------------------
+    def record_metric(self, name: str, value: float) -> None:
+        self.manifest["metrics"][name] = value
+        log.info("[%s] %s = %s", self.job_name, name, value)
+
+    def record_ledger(self, dataset: str, outcome_counts: DataFrame) -> dict:
+        """Keep per-file outcome counts (see `transforms.frames.outcome_counts`) and totals."""
+        ledger = summarize_ledger(outcome_counts.collect())
+        self.manifest["ledger"][dataset] = ledger
+        for name in ("rows_in", "rows_silver", "rows_quarantined"):
+            self.record_metric(f"{dataset}.{name}", ledger[name])
+        return ledger
+
+    def commit_bookmarks(self) -> None:
+        """Platform hook: make this run's bookmarks durable."""
+
+    def commit(self) -> dict:
+        """Record the run manifest, then commit bookmarks: called after every output is written."""
+        self.manifest["status"] = "succeeded"
+        self.manifest["seconds"] = round(time.time() - self.started, 2)
+        uri = self.config.state_path("runs", self.job_name, f"{self.run_id}.json")
+        write_text(self.spark, uri, json.dumps(self.manifest, indent=2, default=str))
+        self.commit_bookmarks()
+        return self.manifest
+
+
+def summarize_ledger(rows) -> dict:
+    """(source_file, outcome, count) rows -> per-file outcomes and the run's totals."""
+    files: dict[str, dict[str, int]] = {}
+    by_reason: dict[str, int] = {}
+    for row in rows:
+        files.setdefault(row["source_file"], {})[row["outcome"]] = row["count"]
+        if row["outcome"] != "accepted":
+            by_reason[row["outcome"]] = by_reason.get(row["outcome"], 0) + row["count"]
+    rows_in = sum(sum(outcomes.values()) for outcomes in files.values())
+    rows_quarantined = sum(by_reason.values())
+    return {
+        "rows_in": rows_in,
+        "rows_silver": rows_in - rows_quarantined,
+        "rows_quarantined": rows_quarantined,
+        "quarantined_by_reason": dict(sorted(by_reason.items())),
+        "files": files,
+    }
+
+
+class _Step:
+    def __init__(self, ctx: JobContext, name: str):
+        self.ctx, self.name = ctx, name
+
+    def __enter__(self):
+        log.info("[%s] %s ...", self.ctx.job_name, self.name)
+        self.started = time.time()
+        return self
+
+    def __exit__(self, *exc):
+        seconds = round(time.time() - self.started, 2)
+        self.ctx.manifest["steps"][self.name] = seconds
+        log.info("[%s] %s done in %.1fs", self.ctx.job_name, self.name, seconds)
+        return False

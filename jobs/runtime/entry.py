@@ -1,0 +1,45 @@
+"""How a job script starts: pick the context for where it runs, run `main`, report failures."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from expectations.gate import QualityGateFailed
+from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, parse_arguments
+from jobs.runtime.context import JobContext
+
+log = logging.getLogger("sales_data_lake")
+
+
+def runs_on_glue(argv: Sequence[str]) -> bool:
+    """Glue starts every job run with a `--JOB_RUN_ID` argument; a local run never has one."""
+    return "JOB_RUN_ID" in parse_arguments(argv)
+
+
+def open_context(job_name: str, argv: Sequence[str], arguments: Sequence[str]) -> JobContext:
+    if runs_on_glue(argv):
+        from jobs.runtime.glue import open_glue_context
+
+        return open_glue_context(job_name, argv, os.environ, arguments)
+    from jobs.runtime.local import open_local_context
+
+    return open_local_context(job_name, argv, os.environ, arguments)
+
+
+def run_job(
+    main: Callable[[JobContext], dict],
+    job_name: str,
+    arguments: Sequence[str] = LAKE_ARGUMENTS,
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Run a job's `main` as a script; the exit code says whether it succeeded."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        main(open_context(job_name, sys.argv[1:] if argv is None else argv, arguments))
+    except (QualityGateFailed, ConfigError) as failure:
+        log.error("%s failed: %s", job_name, failure)
+        return 1
+    return 0

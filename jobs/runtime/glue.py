@@ -1,0 +1,45 @@
+"""The AWS Glue job context: GlueContext, Job and getResolvedOptions from `awsglue`.
+
+`awsglue` needs Glue's JVM classes, so everything here is imported only when a job
+actually runs on Glue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from jobs.runtime.config import LAKE_ARGUMENTS, parse_arguments, resolve_config
+from jobs.runtime.context import JobContext
+from jobs.runtime.session import COMMON_SETTINGS
+
+
+class GlueJobContext(JobContext):
+    def __init__(self, job_name, config, glue_context, job, run_id=None):
+        super().__init__(job_name, config, glue_context.spark_session, run_id)
+        self.glue_context = glue_context
+        self.job = job
+
+    def commit_bookmarks(self) -> None:
+        self.job.commit()
+
+
+def open_glue_context(
+    job_name: str,
+    argv: Sequence[str],
+    environ: Mapping[str, str],
+    arguments: Sequence[str] = LAKE_ARGUMENTS,
+) -> GlueJobContext:
+    from awsglue.context import GlueContext
+    from awsglue.job import Job
+    from awsglue.utils import getResolvedOptions
+    from pyspark.context import SparkContext
+
+    glue_args = getResolvedOptions(list(argv), ["JOB_NAME"])
+    glue_context = GlueContext(SparkContext.getOrCreate())
+    for key, value in COMMON_SETTINGS.items():
+        glue_context.spark_session.conf.set(key, value)
+    job = Job(glue_context)
+    job.init(glue_args["JOB_NAME"], glue_args)
+    config = resolve_config(argv, environ, arguments)
+    run_id = parse_arguments(argv).get("JOB_RUN_ID")
+    return GlueJobContext(glue_args["JOB_NAME"] or job_name, config, glue_context, job, run_id)

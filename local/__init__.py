@@ -1,0 +1,1 @@
+"""The local runner: CLI, sample-data generator, pipeline runner and run summary."""

@@ -1,0 +1,246 @@
+"""Deterministic sample sales data with the mess real feeds have, plus its ground truth.
+
+Orders land as one CSV per ingest day under `bronze/sales/orders/ingest_date=YYYY-MM-DD/`.
+The ground truth (`ground_truth/sales_orders.json`) says, for every landed line, whether
+silver should accept it or which reason code should quarantine it, and what gold
+`daily_sales` must contain. It is computed here in plain Python, independently of Spark.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from transforms.contracts import CHANNELS, CURRENCIES, ORDER_FILE_COLUMNS, ORDERS_SOURCE, REGIONS
+
+CENT = Decimal("0.01")
+SUPERSEDED = "DUPLICATE_SUPERSEDED"
+
+# Each kind of broken line the feed sends, and the reason code silver must give it.
+BROKEN_LINE_KINDS = (
+    "MISSING_ID",
+    "BAD_QUANTITY",
+    "BAD_TIMESTAMP",
+    "BAD_PRICE",
+    "NEGATIVE_PRICE",
+    "UNKNOWN_CURRENCY",
+    "WRONG_FIELD_COUNT",
+)
+
+
+@dataclass(frozen=True)
+class GeneratorSettings:
+    orders: int = 2000
+    days: int = 7
+    start: date = date(2026, 1, 1)
+    seed: int = 7
+    broken_rate: float = 0.02  # share of broken lines per file
+    resend_rate: float = 0.04  # share of lines re-sent (changed or identical) in a later file
+    late_rate: float = 0.05  # share of orders landing one day after they were placed
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    order_id: str
+    line_no: int
+    customer_id: str
+    product_sku: str
+    ordered_at: datetime  # UTC
+    region: str
+    channel: str
+    quantity: int
+    unit_price: Decimal
+    currency: str
+    ingest_day: int
+
+
+def _messy_code(rng: random.Random, code: str) -> str:
+    """The same code as a careless feed writes it: mixed case, padded with spaces."""
+    variant = rng.choice([code, code.lower(), code.title(), f" {code}", f"{code.lower()}  "])
+    return variant
+
+
+def _render_timestamp(rng: random.Random, ordered_at: datetime) -> str:
+    """The UTC instant in one of the forms the feed uses (local offset, Z, or naive UTC)."""
+    offset_hours = rng.choice([0, 0, 2, -5, 9])
+    if offset_hours == 0:
+        return rng.choice([f"{ordered_at:%Y-%m-%d %H:%M:%S}", f"{ordered_at:%Y-%m-%dT%H:%M:%S}Z"])
+    local = ordered_at + timedelta(hours=offset_hours)
+    sign = "+" if offset_hours > 0 else "-"
+    return f"{local:%Y-%m-%dT%H:%M:%S}{sign}{abs(offset_hours):02d}:00"
+
+
+def _fields(rng: random.Random, line: OrderLine) -> list[str]:
+    return [
+        line.order_id,
+        str(line.line_no),
+        line.customer_id,
+        line.product_sku,
+        _render_timestamp(rng, line.ordered_at),
+        _messy_code(rng, line.region),
+        _messy_code(rng, line.channel),
+        str(line.quantity),
+        f"{line.unit_price:.2f}",
+        _messy_code(rng, line.currency),
+    ]
+
+
+def _broken_fields(rng: random.Random, kind: str, fields: list[str]) -> list[str]:
+    broken = list(fields)
+    position = {name: i for i, name in enumerate(ORDER_FILE_COLUMNS)}
+    if kind == "MISSING_ID":
+        broken[position["order_id"]] = ""
+    elif kind == "BAD_QUANTITY":
+        broken[position["quantity"]] = rng.choice(["two", "1.5x", "n/a"])
+    elif kind == "BAD_TIMESTAMP":
+        broken[position["order_ts"]] = rng.choice(["2026-13-45 25:61:00", "yesterday", "31/02/2026"])
+    elif kind == "BAD_PRICE":
+        broken[position["unit_price"]] = rng.choice(["12,50", "ten", "$"])
+    elif kind == "NEGATIVE_PRICE":
+        broken[position["unit_price"]] = f"-{rng.randint(1, 500)}.{rng.randint(0, 99):02d}"
+    elif kind == "UNKNOWN_CURRENCY":
+        broken[position["currency"]] = rng.choice(["XXX", "usd$", "EURO"])
+    elif kind == "WRONG_FIELD_COUNT":
+        broken = broken + ["surplus"] if rng.random() < 0.5 else broken[:-2]
+    return broken
+
+
+def _csv_line(fields: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(fields)
+    return buffer.getvalue()
+
+
+def _order_lines(rng: random.Random, settings: GeneratorSettings) -> list[OrderLine]:
+    customers = [f"C{n:05d}" for n in range(1, max(10, settings.orders // 4) + 1)]
+    products = {f"SKU-{n:04d}": Decimal(rng.randint(199, 49999)) / 100 for n in range(1, 201)}
+    lines = []
+    for n in range(1, settings.orders + 1):
+        day = rng.randrange(settings.days)
+        ordered_at = datetime.combine(settings.start + timedelta(days=day), datetime.min.time(), UTC)
+        ordered_at += timedelta(seconds=rng.randrange(86_400))
+        late = rng.random() < settings.late_rate and day + 1 < settings.days
+        region, channel, currency = rng.choice(REGIONS), rng.choice(CHANNELS), rng.choice(CURRENCIES)
+        customer = rng.choice(customers)
+        for line_no in range(1, rng.randint(1, 4) + 1):
+            sku = rng.choice(sorted(products))
+            lines.append(
+                OrderLine(
+                    f"O{n:07d}",
+                    line_no,
+                    customer,
+                    sku,
+                    ordered_at,
+                    region,
+                    channel,
+                    rng.randint(1, 10),
+                    products[sku],
+                    currency,
+                    day + (1 if late else 0),
+                )
+            )
+    return lines
+
+
+def _resent_lines(rng: random.Random, lines: list[OrderLine], settings: GeneratorSettings) -> list[OrderLine]:
+    """Some lines arrive again in a later file: half changed (an update), half identical."""
+    resent = []
+    for line in lines:
+        if line.ingest_day + 1 < settings.days and rng.random() < settings.resend_rate:
+            later = rng.randint(line.ingest_day + 1, settings.days - 1)
+            quantity = line.quantity if rng.random() < 0.5 else rng.randint(1, 10)
+            resent.append(replace(line, ingest_day=later, quantity=quantity))
+    return resent
+
+
+def expected_daily_sales(valid_lines: list[OrderLine]) -> list[dict]:
+    """Gold daily_sales computed in plain Python with exact decimals."""
+    groups: dict[tuple, dict] = defaultdict(lambda: {"revenue": Decimal(0), "orders": set(), "units": 0})
+    for line in valid_lines:
+        key = (line.ordered_at.date().isoformat(), line.region, line.channel, line.currency)
+        groups[key]["revenue"] += line.quantity * line.unit_price
+        groups[key]["orders"].add(line.order_id)
+        groups[key]["units"] += line.quantity
+    rows = []
+    for (order_date, region, channel, currency), g in sorted(groups.items()):
+        orders = len(g["orders"])
+        rows.append(
+            {
+                "order_date": order_date,
+                "region": region,
+                "channel": channel,
+                "currency": currency,
+                "revenue": str(g["revenue"].quantize(CENT)),
+                "orders": orders,
+                "units": g["units"],
+                "avg_order_value": str((g["revenue"] / orders).quantize(CENT, ROUND_HALF_UP)),
+            }
+        )
+    return rows
+
+
+def generate(settings: GeneratorSettings) -> tuple[dict[str, list[str]], dict]:
+    """Files to land ({relative path: lines}) and the ground truth, from the settings alone."""
+    rng = random.Random(settings.seed)
+    originals = _order_lines(rng, settings)
+    landed = originals + _resent_lines(rng, originals, settings)
+
+    by_day: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in landed:
+        by_day[line.ingest_day].append(line)
+
+    files: dict[str, list[str]] = {}
+    expected_outcome: dict[str, dict[int, str | None]] = {}
+    latest: dict[tuple[str, int], tuple[OrderLine, str, int]] = {}
+    broken_serial = 0
+    for day in range(settings.days):
+        ingest = (settings.start + timedelta(days=day)).isoformat()
+        path = f"{ORDERS_SOURCE.prefix}/ingest_date={ingest}/orders_{ingest}.csv"
+        records: list[tuple[str, OrderLine | None, str | None]] = []
+        for line in by_day[day]:
+            records.append((_csv_line(_fields(rng, line)), line, None))
+        for _ in range(max(1, round(len(by_day[day]) * settings.broken_rate))):
+            kind = BROKEN_LINE_KINDS[broken_serial % len(BROKEN_LINE_KINDS)]
+            broken_serial += 1
+            template = replace(rng.choice(originals), order_id=f"X{broken_serial:07d}", ingest_day=day)
+            records.append((_csv_line(_broken_fields(rng, kind, _fields(rng, template))), None, kind))
+        rng.shuffle(records)
+
+        outcomes: dict[int, str | None] = {}
+        for number, (_, line, reason) in enumerate(records, start=2):  # line 1 is the header
+            outcomes[number] = reason
+            if line is not None:
+                key = (line.order_id, line.line_no)
+                previous = latest.get(key)
+                if previous is not None:  # re-sent lines always come in a later file
+                    expected_outcome[previous[1]][previous[2]] = SUPERSEDED
+                latest[key] = (line, path, number)
+        files[path] = [",".join(ORDER_FILE_COLUMNS)] + [text for text, _, _ in records]
+        expected_outcome[path] = outcomes
+
+    valid = [line for line, _, _ in latest.values()]
+    truth = {
+        "settings": {k: str(v) for k, v in settings.__dict__.items()},
+        "line_outcomes": {path: {str(k): v for k, v in o.items()} for path, o in expected_outcome.items()},
+        "daily_sales": expected_daily_sales(valid),
+    }
+    return files, truth
+
+
+def write_sample_lake(bronze_dir: Path, truth_dir: Path, settings: GeneratorSettings) -> dict:
+    """Land the generated files under `bronze_dir` and the ground truth under `truth_dir`."""
+    files, truth = generate(settings)
+    for relative, lines in files.items():
+        target = bronze_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    (truth_dir / "sales_orders.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
+    return truth

@@ -1,0 +1,59 @@
+"""The run summary printed by `make run-local`, also kept as a Markdown report."""
+
+from __future__ import annotations
+
+from jobs.runtime.config import LakeConfig
+from transforms.contracts import ALL_TABLES
+
+
+def table_counts(spark) -> dict[str, int]:
+    """Rows in every catalog table that exists (through the catalog, as an analyst sees it)."""
+    counts = {}
+    for table in ALL_TABLES:
+        if spark.catalog.tableExists(table.qualified_name):
+            counts[table.qualified_name] = spark.table(table.qualified_name).count()
+    return counts
+
+
+def _ledger_lines(manifests: dict[str, dict]) -> list[str]:
+    lines = []
+    for manifest in manifests.values():
+        for dataset, ledger in manifest.get("ledger", {}).items():
+            lines.append(
+                f"  {dataset}: {ledger['rows_in']} landed rows = {ledger['rows_silver']} to silver"
+                f" + {ledger['rows_quarantined']} quarantined, from {len(ledger['files'])} file(s)"
+            )
+            lines += [f"    {reason:<22} {n:>7}" for reason, n in ledger["quarantined_by_reason"].items()]
+    return lines
+
+
+def _quality_lines(manifests: dict[str, dict]) -> list[str]:
+    lines = []
+    for manifest in manifests.values():
+        for suite, q in manifest.get("quality", {}).items():
+            verdict = "passed" if q["success"] else f"{len(q['failed'])} failed"
+            lines.append(f"  {suite:<28} {q['evaluated']:>3} expectations, {verdict}")
+            lines += [f"    ! {failure}" for failure in q["failed"]]
+    return lines
+
+
+def summary_lines(
+    config: LakeConfig, manifests: dict[str, dict], counts: dict[str, int], seconds: dict[str, float]
+) -> list[str]:
+    lines = ["", "== Sales Data Lake: run summary =="]
+    lines += ["Bronze -> silver ledger (rows_in == rows_silver + rows_quarantined):"]
+    lines += _ledger_lines(manifests)
+    lines += ["Tables (rows in the catalog):"]
+    lines += [f"  {name:<34} {n:>8}" for name, n in counts.items()]
+    lines += ["Quality suites:"] + _quality_lines(manifests)
+    lines += ["Time per step (s):"]
+    lines += [f"  {step:<34} {s:>8.1f}" for step, s in seconds.items()]
+    lines += [
+        "Outputs:",
+        f"  bronze      {config.bronze_uri}",
+        f"  silver      {config.silver_uri}",
+        f"  gold        {config.gold_uri}",
+        f"  quarantine  {config.quarantine_uri}",
+        f"  state       {config.state_uri}  (catalog, run manifests, quality results)",
+    ]
+    return lines

@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+from pyspark.sql import functions as F
+from pyspark.sql.types import DecimalType, IntegerType
+
+from transforms.columns import (
+    blank_to_null,
+    csv_field_count,
+    first_matching_code,
+    lower_code,
+    try_parse,
+    try_parse_utc_timestamp,
+    upper_code,
+)
+
+
+def _one_column(spark, values):
+    return spark.createDataFrame([(v,) for v in values], "v string")
+
+
+def test_blank_to_null_trims_and_nulls_empty_text(spark):
+    df = _one_column(spark, ["  a ", "", "   ", None])
+    assert [r[0] for r in df.select(blank_to_null(F.col("v"))).collect()] == ["a", None, None, None]
+
+
+def test_codes_are_trimmed_and_case_folded(spark):
+    df = _one_column(spark, [" emea ", "Emea", None])
+    rows = df.select(upper_code(F.col("v")), lower_code(F.col("v"))).collect()
+    assert [tuple(r) for r in rows] == [("EMEA", "emea"), ("EMEA", "emea"), (None, None)]
+
+
+def test_try_parse_returns_null_instead_of_failing(spark):
+    df = _one_column(spark, ["3", " 7 ", "two", "1.5", "", None])
+    assert [r[0] for r in df.select(try_parse(F.col("v"), IntegerType())).collect()] == [3, 7, None, None, None, None]
+    prices = _one_column(spark, ["12.50", "-3.1", "12,50"]).select(try_parse(F.col("v"), DecimalType(12, 2)))
+    assert [r[0] for r in prices.collect()] == [Decimal("12.50"), Decimal("-3.10"), None]
+
+
+def test_timestamps_are_read_as_utc_instants(spark):
+    df = _one_column(
+        spark,
+        [
+            "2026-01-05T10:15:00+02:00",
+            "2026-01-05T08:15:00Z",
+            "2026-01-05 08:15:00",
+            "2026-13-45 25:61:00",
+            "yesterday",
+            None,
+        ],
+    )
+    out = df.select(F.date_format(try_parse_utc_timestamp(F.col("v")), "yyyy-MM-dd HH:mm").alias("t"))
+    assert [r.t for r in out.collect()] == ["2026-01-05 08:15"] * 3 + [None, None, None]
+
+
+def test_csv_field_count_ignores_delimiters_inside_quotes(spark):
+    df = _one_column(spark, ["a,b,c", 'a,"b,c",d', 'a,"say ""hi"", ok",c', "a", "a,,"])
+    assert [r[0] for r in df.select(csv_field_count(F.col("v"))).collect()] == [3, 3, 3, 1, 3]
+
+
+def test_first_matching_code_takes_the_first_rule_that_holds(spark):
+    df = spark.createDataFrame([(1,), (5,), (50,), (None,)], "n int")
+    rules = [("SMALL", F.col("n") < 3), ("LARGE", F.col("n") > 10), ("MISSING", F.col("n").isNull())]
+    assert [r[0] for r in df.select(first_matching_code(rules)).collect()] == ["SMALL", None, "LARGE", "MISSING"]

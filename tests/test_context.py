@@ -1,0 +1,131 @@
+"""The job-context seam: sources, sinks, catalog, quality results, manifests; Glue and local."""
+
+import datetime as dt
+import json
+import sys
+import types
+from decimal import Decimal
+from pathlib import Path
+
+import awsglue.job
+import pytest
+
+from jobs.runtime.context import summarize_ledger
+from jobs.runtime.glue import open_glue_context
+from jobs.runtime.local import LocalJobContext
+from transforms.contracts import GOLD_DAILY_SALES, ORDERS_SOURCE
+from transforms.frames import ContractViolation
+
+
+def _land(lake, day, text):
+    folder = Path(lake.bronze_uri) / ORDERS_SOURCE.prefix / f"ingest_date={day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"orders_{day}.csv").write_text(text)
+
+
+def test_bronze_lines_carry_file_line_and_ingest_date(spark, lake):
+    _land(lake, "2026-01-02", "h\na\n\nb\n")
+    ctx = LocalJobContext("test", lake, spark)
+    rows = sorted(ctx.read_bronze_lines(ORDERS_SOURCE).collect())
+    file = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
+    assert [tuple(r) for r in rows] == [
+        (file, 1, dt.date(2026, 1, 2), "h"),
+        (file, 2, dt.date(2026, 1, 2), "a"),
+        (file, 4, dt.date(2026, 1, 2), "b"),
+    ]
+
+
+def test_no_landed_files_gives_an_empty_frame(spark, lake):
+    ctx = LocalJobContext("test", lake, spark)
+    assert ctx.read_bronze_lines(ORDERS_SOURCE).count() == 0
+
+
+def _daily(spark, day, revenue):
+    return spark.createDataFrame(
+        [(day, "EMEA", "online", "EUR", Decimal(revenue), 1, 1, Decimal(revenue))],
+        "order_date date, region string, channel string, currency string, revenue decimal(18,2),"
+        " orders long, units long, avg_order_value decimal(18,2)",
+    )
+
+
+def test_written_tables_are_registered_and_rewrite_only_their_partitions(spark, lake):
+    ctx = LocalJobContext("test", lake, spark)
+    d1, d2 = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
+    ctx.write_table(_daily(spark, d1, 1).unionByName(_daily(spark, d2, 2)), GOLD_DAILY_SALES)
+    ctx.write_table(_daily(spark, d2, 5), GOLD_DAILY_SALES)  # rerun of day 2 only
+    rows = spark.sql("SELECT order_date, revenue FROM sales_gold.daily_sales ORDER BY order_date").collect()
+    assert [(r.order_date, int(r.revenue)) for r in rows] == [(d1, 1), (d2, 5)]
+    partitions = [r[0] for r in spark.sql("SHOW PARTITIONS sales_gold.daily_sales").collect()]
+    assert partitions == ["order_date=2026-01-01", "order_date=2026-01-02"]
+
+
+def test_a_frame_missing_contract_columns_is_refused(spark, lake):
+    ctx = LocalJobContext("test", lake, spark)
+    with pytest.raises(ContractViolation, match="avg_order_value"):
+        ctx.write_table(_daily(spark, dt.date(2026, 1, 1), 1).drop("avg_order_value"), GOLD_DAILY_SALES)
+
+
+def test_commit_writes_the_run_manifest(spark, lake):
+    ctx = LocalJobContext("test_job", lake, spark)
+    ctx.record_metric("rows", 3)
+    manifest = ctx.commit()
+    saved = json.loads((Path(lake.state_uri) / "runs" / "test_job" / f"{ctx.run_id}.json").read_text())
+    assert saved == json.loads(json.dumps(manifest)) and saved["metrics"] == {"rows": 3}
+    assert saved["status"] == "succeeded"
+
+
+def test_ledger_totals_add_up_per_file():
+    rows = [
+        {"source_file": "a", "outcome": "accepted", "count": 5},
+        {"source_file": "a", "outcome": "BAD_PRICE", "count": 1},
+        {"source_file": "b", "outcome": "BAD_PRICE", "count": 2},
+    ]
+    ledger = summarize_ledger(rows)
+    assert (ledger["rows_in"], ledger["rows_silver"], ledger["rows_quarantined"]) == (8, 5, 3)
+    assert ledger["quarantined_by_reason"] == {"BAD_PRICE": 3}
+
+
+class _FakeJob(awsglue.job.Job):
+    """awsglue's Job with its JVM calls (which exist only on AWS) replaced by a record."""
+
+    calls: list = []
+
+    def __init__(self, glue_context):
+        self.glue_context = glue_context
+
+    def init(self, name, args):
+        _FakeJob.calls.append(("init", name, args["JOB_NAME"]))
+
+    def commit(self):
+        _FakeJob.calls.append(("commit",))
+
+
+def test_glue_context_resolves_options_and_commits_through_the_glue_job(spark, monkeypatch, tmp_path):
+    glue_context_module = types.ModuleType("awsglue.context")
+    glue_context_module.GlueContext = lambda sc: types.SimpleNamespace(spark_session=spark)
+    monkeypatch.setitem(sys.modules, "awsglue.context", glue_context_module)
+    monkeypatch.setattr(awsglue.job, "Job", _FakeJob)
+    _FakeJob.calls = []
+
+    argv = [
+        "script.py",
+        "--JOB_NAME",
+        "sdl-bronze-to-silver",
+        "--JOB_RUN_ID",
+        "jr_42",
+        "--bronze_uri",
+        "s3://b",
+        "--silver_uri",
+        "s3://s",
+        "--gold_uri",
+        "s3://g",
+        "--quarantine_uri",
+        "s3://q",
+        "--state_uri",
+        str(tmp_path / "state"),
+    ]
+    ctx = open_glue_context("bronze_to_silver", argv, {})
+    assert (ctx.job_name, ctx.run_id, ctx.config.silver_uri) == ("sdl-bronze-to-silver", "jr_42", "s3://s")
+    ctx.commit()
+    assert _FakeJob.calls == [("init", "sdl-bronze-to-silver", "sdl-bronze-to-silver"), ("commit",)]
+    assert (tmp_path / "state" / "runs" / "sdl-bronze-to-silver" / "jr_42.json").exists()

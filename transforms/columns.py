@@ -1,0 +1,58 @@
+"""Column helpers: Column in, Column out. No DataFrames here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import reduce
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+from pyspark.sql.types import DataType
+
+
+def blank_to_null(col: Column) -> Column:
+    """Trimmed text, with empty strings turned into nulls."""
+    trimmed = F.trim(col)
+    return F.when(trimmed == "", None).otherwise(trimmed)
+
+
+def is_blank(col: Column) -> Column:
+    return blank_to_null(col).isNull()
+
+
+def upper_code(col: Column) -> Column:
+    """' emea ' -> 'EMEA'."""
+    return F.upper(blank_to_null(col))
+
+
+def lower_code(col: Column) -> Column:
+    return F.lower(blank_to_null(col))
+
+
+def try_parse(col: Column, data_type: DataType) -> Column:
+    """The text cast to `data_type`, or null when it does not parse (never an error)."""
+    return blank_to_null(col).try_cast(data_type)
+
+
+def try_parse_utc_timestamp(col: Column) -> Column:
+    """An ISO-8601 timestamp (offset optional, UTC assumed) or null when unparseable."""
+    return F.try_to_timestamp(blank_to_null(col))
+
+
+def csv_field_count(line: Column, delimiter: str = ",") -> Column:
+    """How many fields a CSV line holds, counting delimiters outside quoted sections.
+
+    Spark's CSV parser pads short rows and drops extra fields, so the count is taken here.
+    """
+    unquoted = F.regexp_replace(line, r'"([^"]|"")*"', "")
+    return F.size(F.split(unquoted, delimiter, -1))
+
+
+def first_matching_code(rules: list[tuple[str, Column]]) -> Column:
+    """The code of the first rule whose condition is true, else null."""
+    return F.coalesce(*[F.when(condition, F.lit(code)) for code, condition in rules])
+
+
+def any_of(conditions: Iterable[Column]) -> Column:
+    """True when at least one condition is true."""
+    return reduce(lambda a, b: a | b, conditions)

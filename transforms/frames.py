@@ -1,0 +1,70 @@
+"""Generic DataFrame transforms shared by every dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from transforms.columns import first_matching_code
+from transforms.contracts import TableContract
+
+REJECT_REASON = "reject_reason"
+SUPERSEDED = "DUPLICATE_SUPERSEDED"
+
+
+class ContractViolation(ValueError):
+    """A DataFrame lacks columns its table contract requires."""
+
+
+def conform_to_contract(df: DataFrame, contract: TableContract) -> DataFrame:
+    """Exactly the contract's columns, in its order and types; fails on a missing column."""
+    missing = [c for c in contract.column_names if c not in df.columns]
+    if missing:
+        raise ContractViolation(f"{contract.qualified_name}: missing columns {missing}")
+    return df.select(*[F.col(n).cast(t).alias(n) for n, t, _ in contract.columns])
+
+
+def with_reject_reason(df: DataFrame, rules: list[tuple[str, Column]]) -> DataFrame:
+    """Add `reject_reason`: the code of the first broken rule, null for a good row."""
+    return df.withColumn(REJECT_REASON, first_matching_code(rules))
+
+
+def flag_superseded(df: DataFrame, keys: Sequence[str], newest_first: Sequence[Column]) -> DataFrame:
+    """Among good rows sharing `keys`, keep the newest; mark the others as superseded.
+
+    Rejected rows sort after good ones, so they never shadow a good version. Ties are
+    broken by `newest_first`, which must make the order total for a deterministic result.
+    """
+    rank = F.row_number().over(Window.partitionBy(*keys).orderBy(F.col(REJECT_REASON).isNotNull(), *newest_first))
+    superseded = F.col(REJECT_REASON).isNull() & (rank > 1)
+    return df.withColumn(REJECT_REASON, F.when(superseded, F.lit(SUPERSEDED)).otherwise(F.col(REJECT_REASON)))
+
+
+def accepted(df: DataFrame) -> DataFrame:
+    return df.where(F.col(REJECT_REASON).isNull()).drop(REJECT_REASON)
+
+
+def rejected(df: DataFrame) -> DataFrame:
+    return df.where(F.col(REJECT_REASON).isNotNull())
+
+
+def to_quarantine(df: DataFrame, dataset: str, keys: Sequence[str]) -> DataFrame:
+    """Rejected rows in the quarantine table's shape: reason, raw record, key and lineage."""
+    record_key = F.concat_ws("|", *[F.col(k).cast("string") for k in keys])
+    return rejected(df).select(
+        F.lit(dataset).alias("dataset"),
+        REJECT_REASON,
+        "raw_record",
+        F.when(record_key != "", record_key).alias("record_key"),
+        "source_file",
+        "source_line",
+        "ingest_date",
+    )
+
+
+def outcome_counts(df: DataFrame) -> DataFrame:
+    """Rows per source file and outcome (`accepted` or a reject reason): the conservation ledger."""
+    outcome = F.coalesce(F.col(REJECT_REASON), F.lit("accepted")).alias("outcome")
+    return df.groupBy("source_file", outcome).count()
