@@ -96,7 +96,7 @@ def run_suite(df: DataFrame, suite: Suite) -> SuiteResult:
         gx_suite,
         result_format={
             "result_format": "COMPLETE",
-            "unexpected_index_column_names": list(suite.table.primary_key),
+            "unexpected_index_column_names": list(suite.key_columns),
             "partial_unexpected_count": SAMPLE_KEYS,
         },
     )

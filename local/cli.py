@@ -64,8 +64,9 @@ def _settings(args: argparse.Namespace) -> GeneratorSettings:
 def cmd_generate(args: argparse.Namespace) -> int:
     lake = Path(args.lake)
     truth = write_sample_lake(lake / "bronze", lake / "ground_truth", _settings(args))
-    files = truth["line_outcomes"]
-    print(f"landed {sum(len(o) for o in files.values())} order lines in {len(files)} files under {lake / 'bronze'}")
+    records = truth["record_outcomes"]
+    files = {path for path, _, _ in records}
+    print(f"landed {len(records)} records in {len(files)} files under {lake / 'bronze'}")
     return 0
 
 

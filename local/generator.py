@@ -1,7 +1,8 @@
 """Deterministic sample sales data with the mess real feeds have, plus its ground truth.
 
-Orders land as one CSV per ingest day under `bronze/sales/orders/ingest_date=YYYY-MM-DD/`.
-The ground truth (`ground_truth/sales_orders.json`) says, for every landed line, whether
+Orders land as one CSV per ingest day under `bronze/sales/orders/ingest_date=YYYY-MM-DD/`;
+FX rates (CSV), customers (JSON lines), products (Parquet) and returns (Avro) beside them.
+The ground truth (`ground_truth/ground_truth.json`) says, for every landed record, whether
 silver should accept it or which reason code should quarantine it, and what gold
 `daily_sales` must contain. It is computed here in plain Python, independently of Spark.
 """
@@ -15,13 +16,13 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
-from transforms.contracts import CHANNELS, CURRENCIES, ORDER_FILE_COLUMNS, ORDERS_SOURCE, REGIONS
-
-CENT = Decimal("0.01")
-SUPERSEDED = "DUPLICATE_SUPERSEDED"
+from local import sample_reference
+from local.ground_truth import gold_tables
+from local.sample_reference import Landed, day_path, latest_valid
+from transforms.contracts import BASE_CURRENCY, CHANNELS, CURRENCIES, ORDER_FILE_COLUMNS, ORDERS_SOURCE, REGIONS
 
 # Each kind of broken line the feed sends, and the reason code silver must give it.
 BROKEN_LINE_KINDS = (
@@ -39,7 +40,7 @@ BROKEN_LINE_KINDS = (
 class GeneratorSettings:
     orders: int = 2000
     days: int = 7
-    start: date = date(2026, 1, 1)
+    start: date = date(2026, 1, 27)  # a week that spans two months
     seed: int = 7
     broken_rate: float = 0.02  # share of broken lines per file
     resend_rate: float = 0.04  # share of lines re-sent (changed or identical) in a later file
@@ -118,9 +119,9 @@ def _csv_line(fields: list[str]) -> str:
     return buffer.getvalue()
 
 
-def _order_lines(rng: random.Random, settings: GeneratorSettings) -> list[OrderLine]:
-    customers = [f"C{n:05d}" for n in range(1, max(10, settings.orders // 4) + 1)]
-    products = {f"SKU-{n:04d}": Decimal(rng.randint(199, 49999)) / 100 for n in range(1, 201)}
+def _order_lines(
+    rng: random.Random, settings: GeneratorSettings, customers: list[str], products: dict[str, Decimal]
+) -> list[OrderLine]:
     lines = []
     for n in range(1, settings.orders + 1):
         day = rng.randrange(settings.days)
@@ -160,87 +161,74 @@ def _resent_lines(rng: random.Random, lines: list[OrderLine], settings: Generato
     return resent
 
 
-def expected_daily_sales(valid_lines: list[OrderLine]) -> list[dict]:
-    """Gold daily_sales computed in plain Python with exact decimals."""
-    groups: dict[tuple, dict] = defaultdict(lambda: {"revenue": Decimal(0), "orders": set(), "units": 0})
-    for line in valid_lines:
-        key = (line.ordered_at.date().isoformat(), line.region, line.channel, line.currency)
-        groups[key]["revenue"] += line.quantity * line.unit_price
-        groups[key]["orders"].add(line.order_id)
-        groups[key]["units"] += line.quantity
-    rows = []
-    for (order_date, region, channel, currency), g in sorted(groups.items()):
-        orders = len(g["orders"])
-        rows.append(
-            {
-                "order_date": order_date,
-                "region": region,
-                "channel": channel,
-                "currency": currency,
-                "revenue": str(g["revenue"].quantize(CENT)),
-                "orders": orders,
-                "units": g["units"],
-                "avg_order_value": str((g["revenue"] / orders).quantize(CENT, ROUND_HALF_UP)),
-            }
-        )
-    return rows
-
-
-def generate(settings: GeneratorSettings) -> tuple[dict[str, list[str]], dict]:
-    """Files to land ({relative path: lines}) and the ground truth, from the settings alone."""
-    rng = random.Random(settings.seed)
-    originals = _order_lines(rng, settings)
-    landed = originals + _resent_lines(rng, originals, settings)
-
+def order_files(
+    rng: random.Random, settings: GeneratorSettings, landed: list[OrderLine], originals: list[OrderLine], rates: dict
+):
+    """One CSV per ingest day: the day's lines and some broken ones, shuffled as a feed sends them."""
     by_day: dict[int, list[OrderLine]] = defaultdict(list)
     for line in landed:
         by_day[line.ingest_day].append(line)
-
-    files: dict[str, list[str]] = {}
-    expected_outcome: dict[str, dict[int, str | None]] = {}
-    latest: dict[tuple[str, int], tuple[OrderLine, str, int]] = {}
+    files, outcomes, candidates = {}, {}, []
     broken_serial = 0
     for day in range(settings.days):
-        ingest = (settings.start + timedelta(days=day)).isoformat()
-        path = f"{ORDERS_SOURCE.prefix}/ingest_date={ingest}/orders_{ingest}.csv"
+        ingest = settings.start + timedelta(days=day)
+        path = day_path(ORDERS_SOURCE.prefix, ingest, "orders", "csv")
         records: list[tuple[str, OrderLine | None, str | None]] = []
         for line in by_day[day]:
-            records.append((_csv_line(_fields(rng, line)), line, None))
+            has_rate = line.currency == BASE_CURRENCY or (line.ordered_at.date(), line.currency) in rates
+            records.append((_csv_line(_fields(rng, line)), line, None if has_rate else "MISSING_FX_RATE"))
         for _ in range(max(1, round(len(by_day[day]) * settings.broken_rate))):
             kind = BROKEN_LINE_KINDS[broken_serial % len(BROKEN_LINE_KINDS)]
             broken_serial += 1
             template = replace(rng.choice(originals), order_id=f"X{broken_serial:07d}", ingest_day=day)
             records.append((_csv_line(_broken_fields(rng, kind, _fields(rng, template))), None, kind))
         rng.shuffle(records)
-
-        outcomes: dict[int, str | None] = {}
         for number, (_, line, reason) in enumerate(records, start=2):  # line 1 is the header
-            outcomes[number] = reason
+            landed_line = Landed(path, number, reason)
+            outcomes[(path, number)] = reason
             if line is not None:
-                key = (line.order_id, line.line_no)
-                previous = latest.get(key)
-                if previous is not None:  # re-sent lines always come in a later file
-                    expected_outcome[previous[1]][previous[2]] = SUPERSEDED
-                latest[key] = (line, path, number)
-        files[path] = [",".join(ORDER_FILE_COLUMNS)] + [text for text, _, _ in records]
-        expected_outcome[path] = outcomes
+                candidates.append(((line.order_id, line.line_no), (day, path, number), landed_line, line))
+        files[path] = ("\n".join([",".join(ORDER_FILE_COLUMNS)] + [text for text, _, _ in records]) + "\n").encode()
+    return files, outcomes, latest_valid(candidates, outcomes)
 
-    valid = [line for line, _, _ in latest.values()]
+
+def generate(settings: GeneratorSettings) -> tuple[dict[str, bytes], dict]:
+    """Files to land ({relative path: content}) and the ground truth, from the settings alone."""
+    rng = random.Random(settings.seed)
+    customer_ids = [f"C{n:05d}" for n in range(1, max(10, settings.orders // 4) + 1)]
+    prices = {f"SKU-{n:04d}": Decimal(rng.randint(199, 49999)) / 100 for n in range(1, 201)}
+    fx_files, fx_outcomes, rates = sample_reference.fx_rates(rng, settings.start, settings.days)
+
+    originals = _order_lines(rng, settings, customer_ids, prices)
+    landed = originals + _resent_lines(rng, originals, settings)
+    files, outcomes, sold = order_files(rng, settings, landed, originals, rates)
+
+    customer_files, customer_outcomes, countries, pii_values = sample_reference.customers(
+        rng, customer_ids, settings.start, settings.days
+    )
+    uncatalogued = set(sorted(prices)[-5:])
+    product_files, product_outcomes, catalog = sample_reference.products(
+        rng, prices, settings.start, settings.days, uncatalogued
+    )
+    return_files, return_outcomes, returned = sample_reference.returns(rng, sold, settings.start, settings.days)
+
+    all_outcomes = {**outcomes, **fx_outcomes, **customer_outcomes, **product_outcomes, **return_outcomes}
     truth = {
         "settings": {k: str(v) for k, v in settings.__dict__.items()},
-        "line_outcomes": {path: {str(k): v for k, v in o.items()} for path, o in expected_outcome.items()},
-        "daily_sales": expected_daily_sales(valid),
+        "record_outcomes": [[path, line, reason] for (path, line), reason in sorted(all_outcomes.items())],
+        "pii_values": sorted(pii_values),
+        **gold_tables(sold, rates, returned, catalog, countries),
     }
-    return files, truth
+    return {**files, **fx_files, **customer_files, **product_files, **return_files}, truth
 
 
 def write_sample_lake(bronze_dir: Path, truth_dir: Path, settings: GeneratorSettings) -> dict:
     """Land the generated files under `bronze_dir` and the ground truth under `truth_dir`."""
     files, truth = generate(settings)
-    for relative, lines in files.items():
+    for relative, content in files.items():
         target = bronze_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        target.write_bytes(content)
     truth_dir.mkdir(parents=True, exist_ok=True)
-    (truth_dir / "sales_orders.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
+    (truth_dir / "ground_truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
     return truth

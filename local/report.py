@@ -31,9 +31,11 @@ def _quality_lines(manifests: dict[str, dict]) -> list[str]:
     lines = []
     for manifest in manifests.values():
         for suite, q in manifest.get("quality", {}).items():
-            verdict = "passed" if q["success"] else f"{len(q['failed'])} failed"
-            lines.append(f"  {suite:<28} {q['evaluated']:>3} expectations, {verdict}")
-            lines += [f"    ! {failure}" for failure in q["failed"]]
+            verdict = f"{len(q['failed'])} FAILED" if q["failed"] else "passed"
+            if q["warnings"]:
+                verdict += f" with {len(q['warnings'])} warning(s)"
+            lines.append(f"  {suite:<36} {q['evaluated']:>3} expectations, {verdict}")
+            lines += [f"    ! {failure}" for failure in q["failed"] + q["warnings"]]
     return lines
 
 

@@ -13,7 +13,8 @@ import pytest
 from jobs.runtime.context import summarize_ledger
 from jobs.runtime.glue import open_glue_context
 from jobs.runtime.local import LocalJobContext
-from transforms.contracts import GOLD_DAILY_SALES, ORDERS_SOURCE
+from local.generator import GeneratorSettings, generate
+from transforms.contracts import GOLD_DAILY_SALES, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, SILVER_RETURNS
 from transforms.frames import ContractViolation
 
 
@@ -26,7 +27,7 @@ def _land(lake, day, text):
 def test_bronze_lines_carry_file_line_and_ingest_date(spark, lake):
     _land(lake, "2026-01-02", "h\na\n\nb\n")
     ctx = LocalJobContext("test", lake, spark)
-    rows = sorted(ctx.read_bronze_lines(ORDERS_SOURCE).collect())
+    rows = sorted(ctx.read_bronze(ORDERS_SOURCE).collect())
     file = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
     assert [tuple(r) for r in rows] == [
         (file, 1, dt.date(2026, 1, 2), "h"),
@@ -37,14 +38,33 @@ def test_bronze_lines_carry_file_line_and_ingest_date(spark, lake):
 
 def test_no_landed_files_gives_an_empty_frame(spark, lake):
     ctx = LocalJobContext("test", lake, spark)
-    assert ctx.read_bronze_lines(ORDERS_SOURCE).count() == 0
+    assert ctx.read_bronze(ORDERS_SOURCE).count() == 0
+
+
+def test_parquet_and_avro_rows_become_json_records_numbered_in_file_order(spark, lake):
+    files, _ = generate(GeneratorSettings(orders=20, days=1, seed=1))
+    for relative, content in files.items():
+        target = Path(lake.bronze_uri) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    ctx = LocalJobContext("test", lake, spark)
+    products = ctx.read_bronze(PRODUCTS_SOURCE).orderBy("source_line").collect()
+    assert [r.source_line for r in products] == list(range(1, len(products) + 1))
+    assert products[0].source_file == "product/products/ingest_date=2026-01-27/products_2026-01-27.parquet"
+    assert json.loads(products[2].raw_record)["sku"] == "SKU-0003"
+    returns = ctx.read_bronze(RETURNS_SOURCE).orderBy("source_line").collect()
+    assert returns and {"return_id", "order_id", "line_no", "quantity"} <= set(json.loads(returns[0].raw_record))
+    assert returns[0].ingest_date == dt.date(2026, 1, 27)
+
+
+def test_a_table_never_written_reads_as_empty(spark, lake):
+    assert LocalJobContext("test", lake, spark).read_table(SILVER_RETURNS).count() == 0
 
 
 def _daily(spark, day, revenue):
+    money = Decimal(revenue)
     return spark.createDataFrame(
-        [(day, "EMEA", "online", "EUR", Decimal(revenue), 1, 1, Decimal(revenue))],
-        "order_date date, region string, channel string, currency string, revenue decimal(18,2),"
-        " orders long, units long, avg_order_value decimal(18,2)",
+        [("EMEA", "online", money, Decimal(0), money, 1, 1, money, day)], GOLD_DAILY_SALES.schema
     )
 
 
@@ -53,16 +73,16 @@ def test_written_tables_are_registered_and_rewrite_only_their_partitions(spark, 
     d1, d2 = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
     ctx.write_table(_daily(spark, d1, 1).unionByName(_daily(spark, d2, 2)), GOLD_DAILY_SALES)
     ctx.write_table(_daily(spark, d2, 5), GOLD_DAILY_SALES)  # rerun of day 2 only
-    rows = spark.sql("SELECT order_date, revenue FROM sales_gold.daily_sales ORDER BY order_date").collect()
-    assert [(r.order_date, int(r.revenue)) for r in rows] == [(d1, 1), (d2, 5)]
+    rows = spark.sql("SELECT order_date, revenue_usd FROM sales_gold.daily_sales ORDER BY order_date").collect()
+    assert [(r.order_date, int(r.revenue_usd)) for r in rows] == [(d1, 1), (d2, 5)]
     partitions = [r[0] for r in spark.sql("SHOW PARTITIONS sales_gold.daily_sales").collect()]
     assert partitions == ["order_date=2026-01-01", "order_date=2026-01-02"]
 
 
 def test_a_frame_missing_contract_columns_is_refused(spark, lake):
     ctx = LocalJobContext("test", lake, spark)
-    with pytest.raises(ContractViolation, match="avg_order_value"):
-        ctx.write_table(_daily(spark, dt.date(2026, 1, 1), 1).drop("avg_order_value"), GOLD_DAILY_SALES)
+    with pytest.raises(ContractViolation, match="avg_order_value_usd"):
+        ctx.write_table(_daily(spark, dt.date(2026, 1, 1), 1).drop("avg_order_value_usd"), GOLD_DAILY_SALES)
 
 
 def test_commit_writes_the_run_manifest(spark, lake):

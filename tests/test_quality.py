@@ -9,11 +9,11 @@ import great_expectations.expectations as gxe
 import pytest
 
 from expectations.gate import QualityGateFailed, enforce, run_suite
-from expectations.suites import DAILY_SALES_SUITE, SILVER_ORDERS_SUITE, Suite
+from expectations.suites import SILVER_ORDERS_SUITE, TABLE_SUITES, Suite
 from jobs import silver_to_gold
 from jobs.runtime.entry import run_job
 from jobs.runtime.local import LocalJobContext
-from transforms.contracts import SILVER_ORDERS
+from transforms.contracts import GOLD_TABLES, SILVER_ORDERS, SILVER_TABLES
 
 TS = dt.datetime(2026, 1, 1, 10, 0)
 DAY = dt.date(2026, 1, 1)
@@ -33,6 +33,10 @@ def silver_rows(spark, *overrides):
         unit_price=Decimal("5.00"),
         currency="EUR",
         line_amount=Decimal("10.00"),
+        fx_rate_to_usd=Decimal(1),
+        line_amount_usd=Decimal("10.00"),
+        is_unknown_customer=False,
+        is_unknown_product=False,
         source_file="f.csv",
         source_line=2,
         ingest_date=DAY,
@@ -62,15 +66,14 @@ def test_duplicate_key_and_bad_code_fail_with_the_offending_keys(spark):
 
 
 def test_a_warning_is_reported_but_does_not_stop_the_job(spark):
-    suite = Suite(
-        SILVER_ORDERS, (gxe.ExpectColumnValuesToBeBetween(column="quantity", max_value=1, severity="warning"),)
-    )
+    warn_only = gxe.ExpectColumnValuesToBeBetween(column="quantity", max_value=1, severity="warning")
+    suite = Suite("warn_only", SILVER_ORDERS.primary_key, (warn_only,))
     result = enforce(run_suite(silver_rows(spark, {}), suite))
     assert not result.success and [w.expectation for w in result.warnings] == ["expect_column_values_to_be_between"]
 
 
 def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, caplog):
-    seeded = silver_rows(spark, {}, {"order_id": "O2", "quantity": -3, "line_amount": Decimal("-15.00")})
+    seeded = silver_rows(spark, {}, {"order_id": "O2", "quantity": -3, "line_amount_usd": Decimal("-15.00")})
     LocalJobContext("seed", lake, spark).write_table(seeded, SILVER_ORDERS)
 
     exit_code = run_job(silver_to_gold.main, "silver_to_gold", argv=["--lake_root", str(Path(lake.bronze_uri).parent)])
@@ -82,13 +85,14 @@ def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, c
     result = json.loads(saved.read_text())
     assert result["success"] is False
     failed = [o for o in result["outcomes"] if not o["success"]]
-    assert {o["target"] for o in failed} >= {"units", "revenue"}
+    assert {o["target"] for o in failed} >= {"units", "revenue_usd"}
     assert not (Path(lake.gold_uri) / "sales" / "daily_sales").exists(), "a failed gate must publish nothing"
 
 
-def test_every_suite_targets_columns_its_table_has():
-    for suite in (SILVER_ORDERS_SUITE, DAILY_SALES_SUITE):
+def test_every_table_has_a_suite_that_targets_only_its_columns():
+    assert set(TABLE_SUITES) == {t.qualified_name for t in SILVER_TABLES + GOLD_TABLES}
+    for suite in TABLE_SUITES.values():
         for expectation in suite.expectations:
             kwargs = expectation.configuration.kwargs
             columns = [kwargs["column"]] if "column" in kwargs else kwargs["column_list"]
-            assert set(columns) <= set(suite.table.column_names), (suite.name, columns)
+            assert set(columns) <= set(suite.columns), (suite.name, columns)

@@ -44,15 +44,31 @@ def with_csv_fields(lines: DataFrame, columns: tuple[str, ...], delimiter: str =
 
 
 def with_file_lineage(files: DataFrame, source_prefix: str) -> DataFrame:
-    """(path, value) -> (source_file relative to the bronze root, ingest_date from the folder, value)."""
+    """`path` -> source_file (relative to the bronze root) and ingest_date (from the folder name)."""
     path = F.col("path")
     return files.select(
         F.regexp_extract(path, rf"({source_prefix}/.*)$", 1).alias("source_file"),
         F.to_date(F.regexp_extract(path, r"ingest_date=(\d{4}-\d{2}-\d{2})", 1)).alias("ingest_date"),
-        "value",
+        *[c for c in files.columns if c != "path"],
     )
 
 
 def read_text_lines(files: DataFrame, source_prefix: str) -> DataFrame:
-    """Whole-file text rows -> one row per record line with its lineage."""
+    """Whole-file text rows (path, value) -> one row per record line with its lineage."""
     return files.transform(with_file_lineage, source_prefix).transform(explode_lines)
+
+
+def read_record_rows(records: DataFrame, source_prefix: str) -> DataFrame:
+    """Rows of a binary format (path, source_line, raw_record as JSON) -> the same lineage shape."""
+    return records.transform(with_file_lineage, source_prefix).select(
+        "source_file", F.col("source_line").cast("int").alias("source_line"), "ingest_date", "raw_record"
+    )
+
+
+def with_json_fields(lines: DataFrame, schema_ddl: str) -> DataFrame:
+    """Parse `raw_record` as one JSON object into top-level columns; `is_json` says whether it was."""
+    is_object = F.coalesce(
+        F.try_parse_json("raw_record").isNotNull() & F.trim("raw_record").startswith("{"), F.lit(False)
+    )
+    parsed = F.when(is_object, F.from_json("raw_record", schema_ddl, {"mode": "PERMISSIVE"}))
+    return lines.withColumn("_record", parsed).select(*lines.columns, is_object.alias("is_json"), "_record.*")

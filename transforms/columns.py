@@ -56,3 +56,32 @@ def first_matching_code(rules: list[tuple[str, Column]]) -> Column:
 def any_of(conditions: Iterable[Column]) -> Column:
     """True when at least one condition is true."""
     return reduce(lambda a, b: a | b, conditions)
+
+
+def lookup(col: Column, mapping: dict[str, str]) -> Column:
+    """The mapped value of `col`, or null when it is not a key of `mapping`."""
+    pairs = [F.lit(v) for item in sorted(mapping.items()) for v in item]
+    return F.create_map(*pairs)[col]
+
+
+def keyed_hash(col: Column, key: str) -> Column:
+    """sha-256 hex of key + value: joinable across tables, unreadable without the key."""
+    return F.when(col.isNotNull(), F.sha2(F.concat(F.lit(key), col), 256))
+
+
+def redact_json_fields(raw_json: Column, fields: tuple[str, ...]) -> Column:
+    """The JSON text with the string values of `fields` replaced, so PII never reaches quarantine."""
+    for name in fields:
+        raw_json = F.regexp_replace(raw_json, rf'("{name}"\s*:\s*)"[^"]*"', r'$1"<redacted>"')
+    return raw_json
+
+
+def score_by_thresholds(value: Column, thresholds: tuple[tuple[int, int], ...], at_most: bool = False) -> Column:
+    """The score of the first (threshold, score) that `value` reaches (or stays under), else 1."""
+    reached = (lambda t: value <= t) if at_most else (lambda t: value >= t)
+    return F.coalesce(*[F.when(reached(t), F.lit(score)) for t, score in thresholds], F.lit(1))
+
+
+def not_in(col: Column, allowed: tuple[str, ...]) -> Column:
+    """True when the value is null or not one of `allowed`."""
+    return col.isNull() | ~col.isin(*allowed)

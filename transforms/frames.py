@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
@@ -68,3 +69,21 @@ def outcome_counts(df: DataFrame) -> DataFrame:
     """Rows per source file and outcome (`accepted` or a reject reason): the conservation ledger."""
     outcome = F.coalesce(F.col(REJECT_REASON), F.lit("accepted")).alias("outcome")
     return df.groupBy("source_file", outcome).count()
+
+
+def newest_landed_first() -> list[Column]:
+    """The total order 'latest ingest wins': later ingest date, then later file, then later line."""
+    return [F.col("ingest_date").desc(), F.col("source_file").desc(), F.col("source_line").desc()]
+
+
+def flag_rejects_and_versions(
+    df: DataFrame, rules: list[tuple[str, Column]], keys: Sequence[str], newest_first: Sequence[Column] | None = None
+) -> DataFrame:
+    """Reason codes from `rules`, then older good versions of a key marked superseded."""
+    order = list(newest_first) if newest_first is not None else newest_landed_first()
+    return df.transform(with_reject_reason, rules).transform(flag_superseded, keys, order)
+
+
+def union_all(frames: Sequence[DataFrame]) -> DataFrame:
+    """Stack frames of the same columns (matched by name)."""
+    return reduce(DataFrame.unionByName, frames)

@@ -1,23 +1,167 @@
-"""Gold marts: business-ready aggregates over silver."""
+"""Gold marts: business-ready aggregates over silver, all money in USD."""
 
 from __future__ import annotations
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql.types import DecimalType
 
-from transforms.contracts import MONEY
+from transforms.columns import first_matching_code, score_by_thresholds
+from transforms.contracts import (
+    FREQUENCY_SCORES,
+    MONETARY_USD_SCORES,
+    MONEY,
+    RATIO,
+    RECENCY_DAYS_SCORES,
+    RFM_SEGMENTS,
+)
+
+EXACT = DecimalType(38, 10)
 
 
 def safe_ratio(numerator: Column, denominator: Column, scale: int = 2) -> Column:
-    """numerator / denominator rounded half-up, null when the denominator is 0 or null."""
-    return F.when(denominator != 0, F.round(numerator / denominator, scale))
+    """numerator / denominator in decimal arithmetic, rounded half-up; null when dividing by 0."""
+    return F.when(denominator != 0, F.round(numerator.cast(EXACT) / denominator.cast(EXACT), scale))
 
 
-def daily_sales(orders: DataFrame) -> DataFrame:
-    """Revenue, distinct orders, units and average order value per day, region, channel, currency."""
-    totals = orders.groupBy("order_date", "region", "channel", "currency").agg(
-        F.sum("line_amount").cast(MONEY).alias("revenue"),
+def with_month(df: DataFrame, date_column: str = "order_date") -> DataFrame:
+    """`month`: the first day of the month of `date_column`."""
+    return df.withColumn("month", F.trunc(date_column, "month"))
+
+
+def _zero_if_null(*names: str) -> dict[str, Column]:
+    return {n: F.coalesce(F.col(n), F.lit(0)) for n in names}
+
+
+def daily_sales(orders: DataFrame, returns: DataFrame) -> DataFrame:
+    """Per order date, region and channel: revenue, refunds of those orders, net, orders, units, AOV."""
+    keys = ["order_date", "region", "channel"]
+    sales = orders.groupBy(*keys).agg(
+        F.sum("line_amount_usd").alias("revenue_usd"),
         F.count_distinct("order_id").alias("orders"),
         F.sum("quantity").cast("long").alias("units"),
     )
-    return totals.withColumn("avg_order_value", safe_ratio(F.col("revenue"), F.col("orders")).cast(MONEY))
+    where_sold = orders.select("order_id", "line_no", "region", "channel")
+    refunds = (
+        returns.join(where_sold, ["order_id", "line_no"]).groupBy(*keys).agg(F.sum("refund_usd").alias("returns_usd"))
+    )
+    return (
+        sales.join(refunds, keys, "left")
+        .withColumns(_zero_if_null("returns_usd"))
+        .withColumns(
+            {
+                "revenue_usd": F.col("revenue_usd").cast(MONEY),
+                "returns_usd": F.col("returns_usd").cast(MONEY),
+                "net_revenue_usd": (F.col("revenue_usd") - F.col("returns_usd")).cast(MONEY),
+                "avg_order_value_usd": safe_ratio(F.col("revenue_usd"), F.col("orders")).cast(MONEY),
+            }
+        )
+    )
+
+
+def _returns_by(returns: DataFrame, *keys: str) -> DataFrame:
+    """Returned units and refunds, attributed to the month the returned line was ordered."""
+    return (
+        returns.transform(with_month)
+        .groupBy(*keys)
+        .agg(F.sum("quantity").cast("long").alias("returned_units"), F.sum("refund_usd").alias("refunds_usd"))
+    )
+
+
+def sales_kpis_monthly(orders: DataFrame, returns: DataFrame) -> DataFrame:
+    """Monthly revenue, orders, AOV, new vs returning customers, return rate and growth."""
+    first_orders = orders.groupBy("customer_id").agg(F.trunc(F.min("order_date"), "month").alias("first_month"))
+    monthly = (
+        orders.transform(with_month)
+        .join(first_orders, "customer_id")
+        .groupBy("month")
+        .agg(
+            F.sum("line_amount_usd").alias("revenue_usd"),
+            F.count_distinct("order_id").alias("orders"),
+            F.sum("quantity").cast("long").alias("units"),
+            F.count_distinct("customer_id").alias("customers"),
+            F.count_distinct(F.when(F.col("first_month") == F.col("month"), F.col("customer_id"))).alias(
+                "new_customers"
+            ),
+        )
+    )
+    previous_revenue = F.lag("revenue_usd").over(Window.orderBy("month"))
+    return (
+        monthly.join(_returns_by(returns, "month"), "month", "left")
+        .withColumns(_zero_if_null("returned_units", "refunds_usd"))
+        .withColumns(
+            {
+                "revenue_usd": F.col("revenue_usd").cast(MONEY),
+                "net_revenue_usd": (F.col("revenue_usd") - F.col("refunds_usd")).cast(MONEY),
+                "avg_order_value_usd": safe_ratio(F.col("revenue_usd"), F.col("orders")).cast(MONEY),
+                "returning_customers": F.col("customers") - F.col("new_customers"),
+                "return_rate": safe_ratio(F.col("returned_units"), F.col("units"), 4).cast(RATIO),
+                "revenue_mom_growth": (safe_ratio(F.col("revenue_usd"), previous_revenue, 4) - 1).cast(RATIO),
+            }
+        )
+    )
+
+
+def product_performance(orders: DataFrame, returns: DataFrame, products: DataFrame) -> DataFrame:
+    """Per product and month: units, revenue, returns, cost and gross margin; negative margins flagged."""
+    keys = ["month", "product_sku"]
+    sales = (
+        orders.transform(with_month)
+        .groupBy(*keys)
+        .agg(F.sum("quantity").cast("long").alias("units"), F.sum("line_amount_usd").alias("revenue_usd"))
+    )
+    catalog = F.broadcast(products.select("product_sku", "product_name", "category", "unit_cost_usd"))
+    margin = F.col("revenue_usd") - F.col("cost_usd")
+    return (
+        sales.join(_returns_by(returns, *keys), keys, "left")
+        .join(catalog, "product_sku", "left")
+        .withColumns(_zero_if_null("returned_units"))
+        .withColumns(
+            {
+                "revenue_usd": F.col("revenue_usd").cast(MONEY),
+                "cost_usd": (F.col("units") * F.col("unit_cost_usd")).cast(MONEY),
+                "return_rate": safe_ratio(F.col("returned_units"), F.col("units"), 4).cast(RATIO),
+            }
+        )
+        .withColumns(
+            {"gross_margin_usd": margin.cast(MONEY), "is_negative_margin": F.coalesce(margin < 0, F.lit(False))}
+        )
+    )
+
+
+def rfm_segment(recency_score: Column, frequency_score: Column) -> Column:
+    rules = [(name, (recency_score >= r) & (frequency_score >= f)) for name, r, f in RFM_SEGMENTS]
+    return first_matching_code(rules)
+
+
+def customer_ltv(orders: DataFrame, returns: DataFrame, customers: DataFrame) -> DataFrame:
+    """Per customer: first and last order, orders, lifetime net revenue, RFM scores and segment."""
+    as_of = orders.agg(F.max("order_date").alias("as_of"))
+    per_customer = orders.groupBy("customer_id").agg(
+        F.min("order_date").alias("first_order_date"),
+        F.max("order_date").alias("last_order_date"),
+        F.count_distinct("order_id").alias("orders"),
+        F.sum("line_amount_usd").alias("revenue_usd"),
+    )
+    refunds = returns.groupBy("customer_id").agg(F.sum("refund_usd").alias("refunds_usd"))
+    countries = F.broadcast(customers.select("customer_id", "country_code"))
+    scored = (
+        per_customer.join(refunds, "customer_id", "left")
+        .join(countries, "customer_id", "left")
+        .crossJoin(F.broadcast(as_of))
+        .withColumns(_zero_if_null("refunds_usd"))
+        .withColumns(
+            {
+                "lifetime_revenue_usd": (F.col("revenue_usd") - F.col("refunds_usd")).cast(MONEY),
+                "recency_days": F.datediff("as_of", "last_order_date"),
+            }
+        )
+        .withColumns(
+            {
+                "recency_score": score_by_thresholds(F.col("recency_days"), RECENCY_DAYS_SCORES, at_most=True),
+                "frequency_score": score_by_thresholds(F.col("orders"), FREQUENCY_SCORES),
+                "monetary_score": score_by_thresholds(F.col("lifetime_revenue_usd"), MONETARY_USD_SCORES),
+            }
+        )
+    )
+    return scored.withColumn("rfm_segment", rfm_segment(F.col("recency_score"), F.col("frequency_score")))

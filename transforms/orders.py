@@ -7,17 +7,27 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import IntegerType
 
 from transforms.bronze import drop_header, with_csv_fields
-from transforms.columns import any_of, blank_to_null, lower_code, try_parse, try_parse_utc_timestamp, upper_code
+from transforms.columns import (
+    any_of,
+    blank_to_null,
+    lower_code,
+    not_in,
+    try_parse,
+    try_parse_utc_timestamp,
+    upper_code,
+)
 from transforms.contracts import (
+    BASE_CURRENCY,
     CHANNELS,
     CURRENCIES,
+    FX_RATE,
     MONEY,
     ORDER_FILE_COLUMNS,
     REGIONS,
     SILVER_ORDERS,
     UNIT_PRICE,
 )
-from transforms.frames import flag_superseded, with_reject_reason
+from transforms.frames import flag_rejects_and_versions
 
 ID_COLUMNS = ("order_id", "line_no", "customer_id", "product_sku")
 
@@ -36,10 +46,6 @@ FIELD_PARSERS = {
 CODE_STANDARDS = {"region": upper_code, "currency": upper_code, "channel": lower_code}
 
 
-def _outside(col: Column, allowed: tuple[str, ...]) -> Column:
-    return col.isNull() | ~col.isin(*allowed)
-
-
 def reject_rules() -> list[tuple[str, Column]]:
     """Reason codes for order lines, checked in this order; the first that holds wins."""
     c = F.col
@@ -50,9 +56,9 @@ def reject_rules() -> list[tuple[str, Column]]:
         ("BAD_TIMESTAMP", c("order_ts").isNull()),
         ("BAD_PRICE", c("unit_price").isNull()),
         ("NEGATIVE_PRICE", c("unit_price") < 0),
-        ("UNKNOWN_CURRENCY", _outside(c("currency"), CURRENCIES)),
-        ("UNKNOWN_REGION", _outside(c("region"), REGIONS)),
-        ("UNKNOWN_CHANNEL", _outside(c("channel"), CHANNELS)),
+        ("UNKNOWN_CURRENCY", not_in(c("currency"), CURRENCIES)),
+        ("UNKNOWN_REGION", not_in(c("region"), REGIONS)),
+        ("UNKNOWN_CHANNEL", not_in(c("channel"), CHANNELS)),
     ]
 
 
@@ -74,14 +80,37 @@ def standardize_orders(orders: DataFrame) -> DataFrame:
     )
 
 
-def flag_order_rejects(orders: DataFrame) -> DataFrame:
-    """Give every order line a reason code or none; a re-sent line supersedes older versions."""
-    newest_first = [F.col("ingest_date").desc(), F.col("source_file").desc(), F.col("source_line").desc()]
-    return orders.transform(with_reject_reason, reject_rules()).transform(
-        flag_superseded, SILVER_ORDERS.primary_key, newest_first
+def with_usd_amounts(orders: DataFrame, rates: DataFrame) -> DataFrame:
+    """The rate of the order date and the line amount in USD; null rate when none was published."""
+    day_rates = F.broadcast(rates.select(F.col("rate_date").alias("order_date"), "currency", "rate_to_usd"))
+    joined = orders.join(day_rates, ["order_date", "currency"], "left")
+    rate = F.when(F.col("currency") == BASE_CURRENCY, F.lit(1)).otherwise(F.col("rate_to_usd")).cast(FX_RATE)
+    return (
+        joined.withColumn("fx_rate_to_usd", rate)
+        .withColumn("line_amount_usd", (F.col("line_amount") * F.col("fx_rate_to_usd")).cast(MONEY))
+        .drop("rate_to_usd")
     )
 
 
-def clean_orders(lines: DataFrame) -> DataFrame:
+def with_reference_flags(orders: DataFrame, customers: DataFrame, products: DataFrame) -> DataFrame:
+    """Flag (never drop) lines whose customer or product is not in silver."""
+    known_customers = F.broadcast(customers.select("customer_id", F.lit(True).alias("_customer_known")))
+    known_products = F.broadcast(products.select("product_sku", F.lit(True).alias("_product_known")))
+    return (
+        orders.join(known_customers, "customer_id", "left")
+        .join(known_products, "product_sku", "left")
+        .withColumn("is_unknown_customer", F.col("_customer_known").isNull())
+        .withColumn("is_unknown_product", F.col("_product_known").isNull())
+        .drop("_customer_known", "_product_known")
+    )
+
+
+def clean_orders(lines: DataFrame, rates: DataFrame) -> DataFrame:
     """The whole bronze -> silver chain for order lines; every input line keeps a row."""
-    return lines.transform(parse_order_lines).transform(standardize_orders).transform(flag_order_rejects)
+    rules = [*reject_rules(), ("MISSING_FX_RATE", F.col("fx_rate_to_usd").isNull())]
+    return (
+        lines.transform(parse_order_lines)
+        .transform(standardize_orders)
+        .transform(with_usd_amounts, rates)
+        .transform(flag_rejects_and_versions, rules, SILVER_ORDERS.primary_key)
+    )

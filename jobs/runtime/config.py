@@ -19,7 +19,10 @@ LAKE_ARGUMENTS = (
     "quarantine_uri",
     "state_uri",
     "quality_mode",
+    "pii_hash_key",
 )
+# Hashes made with this key are only for local sample data; real runs pass their own secret.
+LOCAL_PII_HASH_KEY = "local-development-only"
 QUALITY_MODES = ("enforce", "warn")
 DEFAULT_LAKE_ROOT = "lake"
 
@@ -36,6 +39,7 @@ class LakeConfig:
     quarantine_uri: str
     state_uri: str
     quality_mode: str = "enforce"
+    pii_hash_key: str = LOCAL_PII_HASH_KEY
 
     def layer_uri(self, layer: str) -> str:
         return getattr(self, f"{layer}_uri")
@@ -96,7 +100,7 @@ def config_from_arguments(args: Mapping[str, str]) -> LakeConfig:
         raise ConfigError(f"--quality_mode must be one of {QUALITY_MODES}, got {quality_mode!r}")
     layers = ("bronze", "silver", "gold", "quarantine", "state")
     uris = {f"{layer}_uri": _local_uri(args.get(f"{layer}_uri") or f"{root}/{layer}") for layer in layers}
-    return LakeConfig(**uris, quality_mode=quality_mode)
+    return LakeConfig(**uris, quality_mode=quality_mode, pii_hash_key=args.get("pii_hash_key") or LOCAL_PII_HASH_KEY)
 
 
 def resolve_config(

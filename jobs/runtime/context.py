@@ -22,7 +22,7 @@ from expectations.suites import Suite
 from jobs.runtime.catalog import register_table
 from jobs.runtime.config import LakeConfig
 from jobs.runtime.storage import FileInfo, list_files, write_text
-from transforms.bronze import read_text_lines
+from transforms.bronze import read_record_rows, read_text_lines
 from transforms.contracts import BronzeSource, TableContract
 from transforms.frames import conform_to_contract
 
@@ -66,22 +66,51 @@ class JobContext:
         """Bookmark hook: which of the landed files this run should read."""
         return files
 
-    def read_bronze_lines(self, source: BronzeSource) -> DataFrame:
-        """The source's new files, one row per non-blank line with file and line number."""
+    def read_bronze(self, source: BronzeSource) -> DataFrame:
+        """The source's new files as records: (source_file, source_line, ingest_date, raw_record).
+
+        Text formats give one record per non-blank line (its line number); Parquet and Avro one
+        per row (its 1-based position in the file), with the row as JSON text.
+        """
         landed = list_files(self.spark, self.config.source_uri(source))
         files = self.select_new_files(source, landed)
         self.manifest["inputs"][source.prefix] = [f.uri for f in files]
         log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
-        if not files:
+        uris = [f.uri for f in files]
+        if not uris:
             return self.spark.createDataFrame([], LINES_SCHEMA)
-        whole_files = self.spark.read.text([f.uri for f in files], wholetext=True).select(
-            F.col("_metadata.file_path").alias("path"), "value"
+        if source.file_format in ("csv", "jsonl"):
+            return read_text_lines(self._whole_text_files(uris), source.prefix)
+        if source.file_format == "parquet":
+            return read_record_rows(self._parquet_records(uris), source.prefix)
+        if source.file_format == "avro":
+            return read_record_rows(self.read_avro_records(uris), source.prefix)
+        raise ValueError(f"{source.prefix}: no reader for format {source.file_format!r}")
+
+    def _whole_text_files(self, uris: list[str]) -> DataFrame:
+        return self.spark.read.text(uris, wholetext=True).select(F.col("_metadata.file_path").alias("path"), "value")
+
+    def _parquet_records(self, uris: list[str]) -> DataFrame:
+        rows = self.spark.read.option("mergeSchema", "true").parquet(*uris)
+        return rows.select(
+            F.col("_metadata.file_path").alias("path"),
+            (F.col("_metadata.row_index") + 1).alias("source_line"),
+            F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns])).alias("raw_record"),
         )
-        return read_text_lines(whole_files, source.prefix)
+
+    def read_avro_records(self, uris: list[str]) -> DataFrame:
+        """Platform hook: Avro rows as (path, source_line, raw_record JSON)."""
+        raise NotImplementedError
 
     def read_table(self, table: TableContract) -> DataFrame:
-        """A lake table by its contract (path-based, so it works before catalog registration)."""
-        return self.spark.read.schema(table.schema).parquet(self.config.table_uri(table))
+        """A lake table by its contract (path-based, so it works before catalog registration).
+
+        A table never written yet (no returns landed so far, say) reads as empty, not as an error.
+        """
+        uri = self.config.table_uri(table)
+        if not list_files(self.spark, uri):
+            return self.spark.createDataFrame([], table.schema)
+        return self.spark.read.schema(table.schema).parquet(uri)
 
     # ---- sinks ----------------------------------------------------------------------
     def write_table(self, df: DataFrame, table: TableContract) -> None:
@@ -105,7 +134,8 @@ class JobContext:
         self.manifest["quality"][suite.name] = {
             "success": result.success,
             "evaluated": len(result.outcomes),
-            "failed": [o.describe() for o in result.outcomes if not o.success],
+            "failed": [o.describe() for o in result.critical_failures],
+            "warnings": [o.describe() for o in result.warnings],
             "result_uri": uri,
         }
         return enforce(result) if self.config.quality_mode == "enforce" else result

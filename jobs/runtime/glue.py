@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
+
 from jobs.runtime.config import LAKE_ARGUMENTS, parse_arguments, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.session import COMMON_SETTINGS
@@ -18,6 +21,16 @@ class GlueJobContext(JobContext):
         super().__init__(job_name, config, glue_context.spark_session, run_id)
         self.glue_context = glue_context
         self.job = job
+
+    def read_avro_records(self, uris: list[str]) -> DataFrame:
+        """Glue ships Spark's Avro reader; number rows within each file in file order."""
+        rows = self.spark.read.format("avro").load(uris).withColumn("_order", F.monotonically_increasing_id())
+        path = F.col("_metadata.file_path")
+        return rows.select(
+            path.alias("path"),
+            F.row_number().over(Window.partitionBy(path).orderBy("_order")).alias("source_line"),
+            F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns if c != "_order"])).alias("raw_record"),
+        )
 
     def commit_bookmarks(self) -> None:
         self.job.commit()

@@ -1,0 +1,43 @@
+"""Check frames for the rules that span tables. Each returns a small DataFrame in which a
+true flag (or a non-zero difference) marks a broken row; a suite in `suites` gates it."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+
+def order_reference_check(orders: DataFrame, customers: DataFrame, products: DataFrame) -> DataFrame:
+    """Every order line's customer and product exist in silver, or the line says it does not."""
+    known_customers = customers.select("customer_id", F.lit(True).alias("customer_known"))
+    known_products = products.select("product_sku", F.lit(True).alias("product_known"))
+    joined = orders.join(known_customers, "customer_id", "left").join(known_products, "product_sku", "left")
+    return joined.select(
+        "order_id",
+        "line_no",
+        (F.col("customer_known").isNull() & ~F.col("is_unknown_customer")).alias("unflagged_unknown_customer"),
+        (F.col("product_known").isNull() & ~F.col("is_unknown_product")).alias("unflagged_unknown_product"),
+    )
+
+
+def revenue_reconciliation(daily_sales: DataFrame, orders: DataFrame, returns: DataFrame) -> DataFrame:
+    """Total gold net revenue minus (silver order revenue - silver refunds): must be 0."""
+    gold = daily_sales.agg(F.coalesce(F.sum("net_revenue_usd"), F.lit(0)).alias("v"))
+    sold = orders.agg(F.coalesce(F.sum("line_amount_usd"), F.lit(0)).alias("v"))
+    refunded = returns.agg(F.coalesce(F.sum("refund_usd"), F.lit(0)).alias("v"))
+    difference = gold.crossJoin(sold.withColumnRenamed("v", "s")).crossJoin(refunded.withColumnRenamed("v", "r"))
+    return difference.select(
+        F.lit("gold net revenue vs silver").alias("check"),
+        (F.col("v") - (F.col("s") - F.col("r"))).alias("difference_usd"),
+    )
+
+
+def margin_flag_check(product_performance: DataFrame) -> DataFrame:
+    """No negative gross margin without `is_negative_margin`."""
+    return product_performance.select(
+        "month",
+        "product_sku",
+        (F.coalesce(F.col("gross_margin_usd") < 0, F.lit(False)) & ~F.col("is_negative_margin")).alias(
+            "unflagged_negative_margin"
+        ),
+    )

@@ -1,0 +1,34 @@
+"""FX rates: landed CSV text -> one typed rate per day and currency."""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import DateType
+
+from transforms.bronze import drop_header, with_csv_fields
+from transforms.columns import not_in, try_parse, upper_code
+from transforms.contracts import CURRENCIES, FX_FILE_COLUMNS, FX_RATE, SILVER_FX_RATES
+from transforms.frames import flag_rejects_and_versions
+
+
+def fx_reject_rules() -> list[tuple[str, Column]]:
+    c = F.col
+    return [
+        ("WRONG_FIELD_COUNT", c("field_count") != len(FX_FILE_COLUMNS)),
+        ("BAD_DATE", c("rate_date").isNull()),
+        ("UNKNOWN_CURRENCY", not_in(c("currency"), CURRENCIES)),
+        ("BAD_RATE", c("rate_to_usd").isNull() | (c("rate_to_usd") <= 0)),
+    ]
+
+
+def clean_fx_rates(lines: DataFrame) -> DataFrame:
+    fields = lines.transform(drop_header).transform(with_csv_fields, FX_FILE_COLUMNS)
+    typed = fields.withColumns(
+        {
+            "rate_date": try_parse(F.col("rate_date"), DateType()),
+            "currency": upper_code(F.col("currency")),
+            "rate_to_usd": try_parse(F.col("rate_to_usd"), FX_RATE),
+        }
+    )
+    return typed.transform(flag_rejects_and_versions, fx_reject_rules(), SILVER_FX_RATES.primary_key)
