@@ -14,7 +14,13 @@ from expectations.suites import Suite
 
 log = logging.getLogger(__name__)
 
-SAMPLE_KEYS = 10
+SAMPLE_KEYS = 10  # offending keys kept in the saved result
+SHOWN_KEYS = 5  # and shown in messages
+
+
+def _format_key(key) -> str:
+    """{'order_id': 'O1', 'line_no': 2} -> 'order_id=O1 line_no=2'."""
+    return " ".join(f"{name}={value}" for name, value in key.items()) if isinstance(key, dict) else str(key)
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,9 @@ class ExpectationOutcome:
     sample_keys: list[dict]
 
     def describe(self) -> str:
-        keys = ", ".join(str(k) for k in self.sample_keys) or "n/a"
+        keys = "; ".join(_format_key(k) for k in self.sample_keys[:SHOWN_KEYS]) or "n/a"
+        if self.unexpected_count > SHOWN_KEYS:
+            keys += f"; and {self.unexpected_count - SHOWN_KEYS} more"
         return f"{self.expectation}({self.target}) failed on {self.unexpected_count} row(s); offending keys: {keys}"
 
 
