@@ -3,8 +3,8 @@
 Orders land as one CSV per ingest day under `bronze/sales/orders/ingest_date=YYYY-MM-DD/`;
 FX rates (CSV), customers (JSON lines), products (Parquet) and returns (Avro) beside them.
 The ground truth (`ground_truth/ground_truth.json`) says, for every landed record, whether
-silver should accept it or which reason code should quarantine it, and what gold
-`daily_sales` must contain. It is computed here in plain Python, independently of Spark.
+silver should accept it or which reason code should quarantine it, and what every gold
+table must contain. It is computed here in plain Python, independently of Spark.
 """
 
 from __future__ import annotations
