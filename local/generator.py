@@ -64,8 +64,7 @@ class OrderLine:
 
 def _messy_code(rng: random.Random, code: str) -> str:
     """The same code as a careless feed writes it: mixed case, padded with spaces."""
-    variant = rng.choice([code, code.lower(), code.title(), f" {code}", f"{code.lower()}  "])
-    return variant
+    return rng.choice([code, code.lower(), code.title(), f" {code}", f"{code.lower()}  "])
 
 
 def _render_timestamp(rng: random.Random, ordered_at: datetime) -> str:

@@ -19,6 +19,7 @@ from transforms.contracts import COUNTRY_ALIASES, FX_FILE_COLUMNS
 SUPERSEDED = "DUPLICATE_SUPERSEDED"
 BASE_RATES = {"EUR": Decimal("1.08"), "GBP": Decimal("1.27"), "JPY": Decimal("0.0067")}
 AVRO_SYNC_MARKER = b"sales-data-lake!"  # fixed, so the same seed gives byte-identical files
+PRODUCT_MESS = ("MISSING_ID", "NEGATIVE_PRICE")
 CATEGORIES = ("audio", "computing", "home", "outdoor", "toys")
 
 
@@ -205,12 +206,9 @@ def products(rng: random.Random, prices: dict[str, Decimal], start: date, days: 
                 "active": True,
             }
             reason = None
-            if rng.random() < 0.02 or len(rows) < 2 < len(batch):  # at least one of each on day one
-                reason = (
-                    ["MISSING_ID", "NEGATIVE_PRICE"][len(rows) % 2]
-                    if len(rows) < 2
-                    else rng.choice(["MISSING_ID", "NEGATIVE_PRICE"])
-                )
+            # Some random rows are broken, and so are the first two rows of every file of 3+ products.
+            if rng.random() < 0.02 or len(rows) < 2 < len(batch):
+                reason = PRODUCT_MESS[len(rows)] if len(rows) < 2 else rng.choice(PRODUCT_MESS)
                 row = {**row, "sku": None} if reason == "MISSING_ID" else {**row, "unit_cost": -product.unit_cost}
             rows.append(row)
             landed = Landed(path, len(rows), reason)

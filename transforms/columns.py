@@ -16,10 +16,6 @@ def blank_to_null(col: Column) -> Column:
     return F.when(trimmed == "", None).otherwise(trimmed)
 
 
-def is_blank(col: Column) -> Column:
-    return blank_to_null(col).isNull()
-
-
 def upper_code(col: Column) -> Column:
     """' emea ' -> 'EMEA'."""
     return F.upper(blank_to_null(col))
