@@ -10,10 +10,10 @@ ORDERS ?= 2000
 DAYS ?= 7
 SPARK_MASTER ?= local[*]
 
-.PHONY: help setup run-local test-local test-fast lint format package clean-lake clean
+.PHONY: help setup run-local crawl publish-catalog test-local test-fast lint format package clean-lake clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt requirements-dev.txt setup.py
 	@sh local/check_java.sh
@@ -27,6 +27,14 @@ setup: $(STAMP) ## create .venv and install the pinned dependencies (checks Java
 run-local: setup ## run the whole lake on sample data (LAKE, ORDERS, DAYS, SPARK_MASTER)
 	@sh local/check_java.sh
 	$(PY) -m local run --lake $(LAKE) --orders $(ORDERS) --days $(DAYS) --master '$(SPARK_MASTER)'
+
+crawl: setup ## discover bronze schemas into the catalog (CRAWL_ARGS="--dry-run --sample-size 500 --on-incompatible log")
+	@sh local/check_java.sh
+	$(PY) -m local crawl --lake $(LAKE) --master '$(SPARK_MASTER)' $(CRAWL_ARGS)
+
+publish-catalog: setup ## publish the local catalog to AWS Glue (AWS config from the env; PUBLISH_ARGS="--rebase OLD=NEW")
+	@sh local/check_java.sh
+	$(PY) -m local publish-catalog --lake $(LAKE) --master '$(SPARK_MASTER)' $(PUBLISH_ARGS)
 
 test-local: setup ## run the whole test suite
 	@sh local/check_java.sh

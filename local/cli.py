@@ -10,13 +10,21 @@ import time
 from datetime import date
 from pathlib import Path
 
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
 from expectations.gate import QualityGateFailed
 from jobs.runtime.config import DEFAULT_LAKE_ROOT, resolve_config
+from jobs.runtime.local import local_path
 from jobs.runtime.session import local_session
 from jobs.runtime.storage import list_files, write_text
+from local.crawler import crawl, report_lines
 from local.generator import GeneratorSettings, write_sample_lake
+from local.glue_catalog import GluePublisher, local_tables
+from local.metastore import LocalCatalog
 from local.report import summary_lines, table_counts
 from local.runner import run_pipeline
+from local.schema_inference import DEFAULT_SAMPLE_SIZE
 
 log = logging.getLogger("sales_data_lake")
 
@@ -38,6 +46,18 @@ def _add_generator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--start", type=date.fromisoformat, default=defaults.start, help="first day")
 
 
+def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sample-size", type=int, default=DEFAULT_SAMPLE_SIZE, help="records sampled per text file (%(default)s)"
+    )
+    parser.add_argument(
+        "--on-incompatible",
+        choices=("fail", "log"),
+        default="fail",
+        help="an incompatible schema change fails the crawl (exit 1) or is only logged (default: %(default)s)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -50,10 +70,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lake_arguments(run)
     _add_generator_arguments(run)
     run.add_argument("--quality-mode", choices=("enforce", "warn"), default="enforce")
+    _add_crawl_arguments(run)
+
+    crawl = commands.add_parser("crawl", help="discover bronze schemas and partitions into the catalog")
+    _add_lake_arguments(crawl)
+    _add_crawl_arguments(crawl)
+    crawl.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+
+    publish = commands.add_parser(
+        "publish-catalog", help="publish the local catalog to the AWS Glue Data Catalog (AWS config from the env)"
+    )
+    _add_lake_arguments(publish)
+    publish.add_argument(
+        "--rebase",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="publish locations under OLD as under NEW, e.g. /home/me/lake=s3://bucket/lake (repeatable)",
+    )
 
     query = commands.add_parser("query", help="run Spark SQL against the lake's catalog")
     _add_lake_arguments(query)
-    query.add_argument("sql")
+    query.add_argument("sql", nargs="+", help="one or more statements, run in order")
     return parser
 
 
@@ -84,6 +122,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         cmd_generate(args)
         seconds["generate sample data"] = round(time.time() - started, 2)
 
+    started = time.time()
+    if crawl_bronze(spark, config, args) != 0:
+        print("\nFAILED: the crawler held back an incompatible schema change (--on-incompatible log to go on)")
+        return 1
+    seconds["crawl bronze"] = round(time.time() - started, 2)
+
     try:
         run = run_pipeline(spark, job_argv, dict(os.environ))
     except QualityGateFailed as failure:
@@ -98,10 +142,46 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def crawl_bronze(spark, config, args: argparse.Namespace, dry_run: bool = False) -> int:
+    """Crawl bronze into the local catalog, print what was found; 1 on a held-back change."""
+    bronze = local_path(config.bronze_uri)
+    result = crawl(bronze, LocalCatalog(spark), sample_size=args.sample_size, dry_run=dry_run)
+    print("\n".join(report_lines(result, bronze)))
+    return result.exit_code(args.on_incompatible)
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    spark = local_session(config.state_uri, master=args.master)
+    return crawl_bronze(spark, config, args, dry_run=args.dry_run)
+
+
+def _rebases(pairs: list[str]) -> dict[str, str]:
+    bad = [pair for pair in pairs if "=" not in pair]
+    if bad:
+        raise SystemExit(f"--rebase takes OLD=NEW, got {bad[0]!r}")
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def cmd_publish_catalog(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    spark = local_session(config.state_uri, master=args.master)
+    try:
+        publisher = GluePublisher(boto3.client("glue"), _rebases(args.rebase))
+        report = publisher.publish(local_tables(LocalCatalog(spark)))
+    except (BotoCoreError, ClientError) as error:
+        print(f"FAILED: the Glue Data Catalog refused or could not be reached: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
     spark = local_session(config.state_uri, master=args.master)
-    spark.sql(args.sql).show(100, truncate=False)
+    for statement in args.sql:
+        print(f"> {statement}")
+        spark.sql(statement).show(1000, truncate=False)
     return 0
 
 
@@ -109,4 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
-    return {"generate": cmd_generate, "run": cmd_run, "query": cmd_query}[args.command](args)
+    commands = {
+        "generate": cmd_generate,
+        "run": cmd_run,
+        "crawl": cmd_crawl,
+        "publish-catalog": cmd_publish_catalog,
+        "query": cmd_query,
+    }
+    return commands[args.command](args)

@@ -16,7 +16,7 @@ import pytest
 
 from local.generator import GeneratorSettings, write_sample_lake
 from local.runner import run_pipeline
-from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES
+from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES, SOURCES
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -131,21 +131,52 @@ def test_make_run_local_path_and_a_new_session_sees_the_catalog(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "rows_in == rows_silver + rows_quarantined" in run.stdout and "customer_gold.customer_ltv" in run.stdout
+    assert "Crawler: 5 dataset(s)" in run.stdout and "sales_bronze.orders" in run.stdout
+
     union = " UNION ALL ".join(
         f"SELECT '{t.qualified_name}' AS t, count(*) AS n FROM {t.qualified_name}" for t in ALL_TABLES
     )
+    databases = sorted({t.database for t in ALL_TABLES} | {s.qualified_name.split(".")[0] for s in SOURCES})
+    statements = [union, *(f"SHOW TABLES IN {db}" for db in databases), "DESCRIBE sales_bronze.returns"]
     query = subprocess.run(
-        [*common, "query", "--lake", str(lake), "--master", "local[1]", union],
+        [*common, "query", "--lake", str(lake), "--master", "local[1]", *statements],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert query.returncode == 0, query.stderr[-3000:]
-    found = {
-        cells[0]: int(cells[1])
-        for line in query.stdout.splitlines()
-        if line.startswith("|") and (cells := [c.strip() for c in line.strip("|").split("|")])[0] != "t"
-    }
+    results = _printed_tables(query.stdout)
+    found = {cells[0]: int(cells[1]) for cells in results[union]}
     assert set(found) == {t.qualified_name for t in ALL_TABLES}
     assert all(found[t.qualified_name] > 0 for t in SILVER_TABLES + GOLD_TABLES)
+
+    listed = {f"{cells[0]}.{cells[1]}" for db in databases for cells in results[f"SHOW TABLES IN {db}"]}
+    assert listed == {t.qualified_name for t in ALL_TABLES} | {s.qualified_name for s in SOURCES}
+    described = [tuple(cells[:2]) for cells in results["DESCRIBE sales_bronze.returns"]]
+    assert described[:7] == [
+        ("return_id", "string"),
+        ("order_id", "string"),
+        ("line_no", "int"),
+        ("quantity", "int"),
+        ("reason", "string"),
+        ("returned_at", "string"),
+        ("ingest_date", "string"),
+    ]
+    assert ("# Partition Information", "") in described
+
+
+def _printed_tables(stdout: str) -> dict[str, list[list[str]]]:
+    """The rows `python -m local query` printed, per statement (header rows left out)."""
+    results: dict[str, list[list[str]]] = {}
+    current, header_seen = None, False
+    for line in stdout.splitlines():
+        if line.startswith("> "):
+            current, header_seen = line[2:], False
+            results[current] = []
+        elif line.startswith("|") and current is not None:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if header_seen:
+                results[current].append(cells)
+            header_seen = True
+    return results

@@ -71,6 +71,11 @@ RFM_SEGMENTS = (
 )
 
 
+def database_name(domain: str, layer: str) -> str:
+    """Each domain has one catalog database per layer: `sales_bronze`, `sales_silver`, ..."""
+    return f"{domain}_{layer}"
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each table is declared once
 class TableContract:
     """A table's schema and the promises its owner makes about it."""
@@ -88,7 +93,7 @@ class TableContract:
 
     @property
     def database(self) -> str:
-        return f"{self.domain}_{self.layer}"
+        return database_name(self.domain, self.layer)
 
     @property
     def qualified_name(self) -> str:
@@ -402,6 +407,11 @@ class BronzeSource:
     @property
     def prefix(self) -> str:
         return f"{self.domain}/{self.dataset}"
+
+    @property
+    def qualified_name(self) -> str:
+        """The crawler's catalog table for the dataset."""
+        return f"{database_name(self.domain, 'bronze')}.{self.dataset}"
 
 
 ORDERS_SOURCE = BronzeSource(domain="sales", dataset="orders", file_format="csv")

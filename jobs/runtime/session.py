@@ -14,6 +14,10 @@ COMMON_SETTINGS = {
     "spark.sql.parquet.compression.codec": "snappy",
 }
 
+# Loggers that print a stack trace for something harmless: Spark looks for an Avro data source
+# when a Hive Avro table (the crawler's bronze Avro tables) is created, and goes on without it.
+QUIET_LOGGERS = ("org.apache.spark.sql.execution.command.DDLUtils",)
+
 
 def local_session(
     state_dir: str,
@@ -41,4 +45,11 @@ def local_session(
         builder = builder.config(key, value)
     spark = builder.enableHiveSupport().getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    _silence(spark, QUIET_LOGGERS)
     return spark
+
+
+def _silence(spark: SparkSession, loggers: tuple[str, ...]) -> None:
+    jvm = spark.sparkContext._jvm
+    for name in loggers:
+        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, jvm.org.apache.logging.log4j.Level.OFF)
