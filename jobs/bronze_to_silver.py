@@ -7,6 +7,9 @@ Reads like the flow chart it is: read -> clean -> validate -> write -> commit.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+
+from pyspark.sql import DataFrame
 
 from expectations import suites
 from expectations.cross_table import order_reference_check
@@ -14,62 +17,152 @@ from jobs.runtime.config import LAKE_ARGUMENTS
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
 from transforms import contracts as c
-from transforms.customers import clean_customers
+from transforms.customers import clean_customers, customer_versions_newest_first
 from transforms.frames import accepted, outcome_counts, to_quarantine, union_all
 from transforms.fx import clean_fx_rates
-from transforms.orders import clean_orders, with_reference_flags
+from transforms.incremental import (
+    LINEAGE,
+    batch_rows,
+    beaten_silver_rows,
+    current_silver,
+    kept_silver,
+    rank_against_silver,
+    replaced_lineage,
+)
+from transforms.orders import clean_orders, repriced_orders, with_reference_flags
 from transforms.products import clean_products
-from transforms.returns import clean_returns
+from transforms.returns import clean_returns, relinked_returns
 
 ARGUMENTS = LAKE_ARGUMENTS
 
-# (source, silver table, suite), in the order the cleaning depends on them.
+# (source, silver table, suite, version order if not the landing order), in the order the cleaning depends on them.
 DATASETS = (
-    (c.FX_RATES_SOURCE, c.SILVER_FX_RATES, suites.SILVER_FX_RATES_SUITE),
-    (c.CUSTOMERS_SOURCE, c.SILVER_CUSTOMERS, suites.SILVER_CUSTOMERS_SUITE),
-    (c.PRODUCTS_SOURCE, c.SILVER_PRODUCTS, suites.SILVER_PRODUCTS_SUITE),
-    (c.ORDERS_SOURCE, c.SILVER_ORDERS, suites.SILVER_ORDERS_SUITE),
-    (c.RETURNS_SOURCE, c.SILVER_RETURNS, suites.SILVER_RETURNS_SUITE),
+    (c.FX_RATES_SOURCE, c.SILVER_FX_RATES, suites.SILVER_FX_RATES_SUITE, None),
+    (c.CUSTOMERS_SOURCE, c.SILVER_CUSTOMERS, suites.SILVER_CUSTOMERS_SUITE, customer_versions_newest_first),
+    (c.PRODUCTS_SOURCE, c.SILVER_PRODUCTS, suites.SILVER_PRODUCTS_SUITE, None),
+    (c.ORDERS_SOURCE, c.SILVER_ORDERS, suites.SILVER_ORDERS_SUITE, None),
+    (c.RETURNS_SOURCE, c.SILVER_RETURNS, suites.SILVER_RETURNS_SUITE, None),
 )
 
 
-def clean_all(ctx: JobContext) -> dict:
-    """Every dataset with a reason code (or none) on every landed record."""
-    landed = {source.dataset: ctx.read_bronze(source) for source, _, _ in DATASETS}
-    fx = clean_fx_rates(landed["fx_rates"]).cache()
-    customers = clean_customers(landed["customers"], ctx.config.pii_hash_key).cache()
-    products = clean_products(landed["products"]).cache()
-    orders = (
-        clean_orders(landed["orders"], accepted(fx))
-        .transform(with_reference_flags, accepted(customers), accepted(products))
-        .cache()
-    )
-    returns = clean_returns(landed["returns"], accepted(orders)).cache()
-    return {"fx_rates": fx, "customers": customers, "products": products, "orders": orders, "returns": returns}
+@dataclass
+class Batch:
+    """One dataset's new records against silver."""
+
+    ranked: DataFrame  # the batch's rows (reason or none) and their silver rivals
+    refreshed: DataFrame  # kept silver rows re-derived because something they depend on changed
+    current: DataFrame  # silver as it will be after this run
+
+    @property
+    def rows(self) -> DataFrame:
+        return batch_rows(self.ranked)
+
+    def to_write(self) -> DataFrame:
+        """The batch's accepted rows and the re-derived ones, in silver's columns."""
+        columns = self.current.columns
+        return accepted(self.rows).select(*columns).unionByName(self.refreshed.select(*columns))
+
+    def removed_lineage(self) -> DataFrame:
+        return replaced_lineage(self.ranked).unionByName(self.refreshed.select(*LINEAGE))
+
+
+def refresh_kept_rows(dataset: str, kept: DataFrame, batches: dict[str, Batch]) -> DataFrame:
+    """Kept silver rows whose derived values this batch changes: orders of a day whose FX rate
+    was published or corrected, returns of an order line that changed."""
+    if dataset == "orders":
+        fx = batches["fx_rates"]
+        return repriced_orders(kept, accepted(fx.rows), fx.current)
+    if dataset == "returns":
+        orders = batches["orders"]
+        return relinked_returns(kept, orders.to_write(), orders.current)
+    return kept.limit(0)
+
+
+def clean_all(ctx: JobContext) -> dict[str, Batch]:
+    """Every new record with a reason code (or none), ranked against what silver holds.
+
+    Each dataset is cleaned against silver as it will be after this batch (orders against
+    all FX rates, returns against all orders), so a batch needs no earlier batch re-read.
+    """
+    landed = {source.dataset: ctx.read_bronze(source) for source, *_ in DATASETS}
+    silver = {source.dataset: ctx.read_table(table) for source, table, *_ in DATASETS}
+
+    def now(dataset: str) -> DataFrame:
+        return batches[dataset].current
+
+    cleaners = {
+        "fx_rates": lambda: clean_fx_rates(landed["fx_rates"]),
+        "customers": lambda: clean_customers(landed["customers"], ctx.config.pii_hash_key),
+        "products": lambda: clean_products(landed["products"]),
+        "orders": lambda: clean_orders(landed["orders"], now("fx_rates")).transform(
+            with_reference_flags, now("customers"), now("products")
+        ),
+        "returns": lambda: clean_returns(landed["returns"], now("orders")),
+    }
+    batches: dict[str, Batch] = {}
+    for source, table, _, version_order in DATASETS:
+        dataset = source.dataset
+        newest_first = version_order() if version_order else None
+        # Checkpointed: later datasets are cleaned against these, and their plans would
+        # otherwise carry every plan before them.
+        ranked = rank_against_silver(cleaners[dataset](), silver[dataset], table.primary_key, newest_first)
+        ranked = ranked.localCheckpoint()
+        kept = kept_silver(ranked, silver[dataset])
+        refreshed = refresh_kept_rows(dataset, kept, batches).localCheckpoint()
+        current = current_silver(kept, refreshed, ranked).localCheckpoint()
+        batches[dataset] = Batch(ranked, refreshed, current)
+    return batches
+
+
+def changed_order_dates(orders_partitions: list[dict], returns: Batch) -> list[str]:
+    """Order dates whose gold numbers this run can change: rewritten order partitions, and the
+    order dates of returns that came in, went out or were re-derived."""
+    beaten = beaten_silver_rows(returns.ranked, c.SILVER_RETURNS.column_names)
+    frames = [accepted(returns.rows), beaten, returns.refreshed]
+    dates = {str(p["order_date"]) for p in orders_partitions}
+    dates |= {str(r.order_date) for r in union_all([f.select("order_date") for f in frames]).distinct().collect()}
+    return sorted(dates)
 
 
 def main(ctx: JobContext) -> dict:
     with ctx.step("read and clean bronze"):
-        cleaned = clean_all(ctx)
-        for source, _, _ in DATASETS:
-            ctx.record_ledger(source.dataset, outcome_counts(cleaned[source.dataset]))
+        batches = clean_all(ctx)
+        for source, *_ in DATASETS:
+            ctx.record_ledger(source.dataset, outcome_counts(batches[source.dataset].rows))
+    if not any(ctx.manifest["inputs"].values()):
+        ctx.record_metric("new_files", 0)
+        return ctx.commit()
     with ctx.step("validate silver"):
-        for source, _, suite in DATASETS:
-            ctx.check_quality(accepted(cleaned[source.dataset]), suite)
+        for source, _, suite, _ in DATASETS:
+            ctx.check_quality(batches[source.dataset].to_write(), suite)
         references = order_reference_check(
-            accepted(cleaned["orders"]), accepted(cleaned["customers"]), accepted(cleaned["products"])
+            accepted(batches["orders"].rows), batches["customers"].current, batches["products"].current
         )
         ctx.check_quality(references, suites.REFERENCE_FLAGS_SUITE)
     with ctx.step("write silver and quarantine"):
-        for source, table, _ in DATASETS:
-            ctx.write_table(accepted(cleaned[source.dataset]), table)
+        # Quarantine first: a silver version a newer one beats is in quarantine before it
+        # leaves silver, so a crash between the two can duplicate it for a moment (the rerun
+        # heals that) but never lose it.
         for domain, quarantine in c.QUARANTINE_TABLES.items():
-            rejected = [
-                to_quarantine(cleaned[source.dataset], source.dataset, table.primary_key)
-                for source, table, _ in DATASETS
-                if source.domain == domain
-            ]
-            ctx.write_table(union_all(rejected), quarantine)
+            rows, lineage = [], []
+            for source, table, *_ in DATASETS:
+                if source.domain == domain:
+                    batch = batches[source.dataset]
+                    beaten = beaten_silver_rows(batch.ranked, table.column_names)
+                    rows += [to_quarantine(frame, source.dataset, table.primary_key) for frame in (batch.rows, beaten)]
+                    lineage += [batch.rows.select(*LINEAGE), beaten.select(*LINEAGE)]
+            ctx.merge_into(union_all(rows), quarantine, union_all(lineage))
+        affected = {}
+        for source, table, _, _ in DATASETS:
+            batch = batches[source.dataset]
+            affected[source.dataset] = ctx.merge_into(batch.to_write(), table, batch.removed_lineage())
+    with ctx.step("record changes"):
+        changes = {
+            "run_id": ctx.run_id,
+            "order_dates": changed_order_dates(affected["orders"], batches["returns"]),
+            "datasets": sorted(dataset for dataset, partitions in affected.items() if partitions),
+        }
+        ctx.record_changes(changes)
     return ctx.commit()
 
 

@@ -14,8 +14,10 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from expectations.gate import QualityGateFailed
-from jobs.runtime.config import DEFAULT_LAKE_ROOT, resolve_config
+from jobs.runtime.bookmarks import FileBookmarks
+from jobs.runtime.config import BOOKMARK_ENABLE, BOOKMARK_OPTIONS, DEFAULT_LAKE_ROOT, resolve_config
 from jobs.runtime.local import local_path
+from jobs.runtime.run_lock import JobAlreadyRunning
 from jobs.runtime.session import local_session
 from jobs.runtime.storage import list_files, write_text
 from local.crawler import crawl, report_lines
@@ -23,7 +25,7 @@ from local.generator import GeneratorSettings, write_sample_lake
 from local.glue_catalog import GluePublisher, local_tables
 from local.metastore import LocalCatalog
 from local.report import summary_lines, table_counts
-from local.runner import run_pipeline
+from local.runner import PIPELINE, run_pipeline
 from local.schema_inference import DEFAULT_SAMPLE_SIZE
 
 log = logging.getLogger("sales_data_lake")
@@ -70,12 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lake_arguments(run)
     _add_generator_arguments(run)
     run.add_argument("--quality-mode", choices=("enforce", "warn"), default="enforce")
+    run.add_argument(
+        "--job-bookmark-option",
+        choices=BOOKMARK_OPTIONS,
+        default=BOOKMARK_ENABLE,
+        help="enable: read only new input and remember it; pause: read only new input; disable: read all",
+    )
+    run.add_argument("--full-refresh", action="store_true", help="rebuild gold from all of silver")
+    run.add_argument("--lock-wait-seconds", type=float, default=0, help="wait this long for a running job")
     _add_crawl_arguments(run)
 
     crawl = commands.add_parser("crawl", help="discover bronze schemas and partitions into the catalog")
     _add_lake_arguments(crawl)
     _add_crawl_arguments(crawl)
     crawl.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+
+    bookmarks = commands.add_parser("bookmarks", help="show, reset or rewind a job's bookmark")
+    bookmarks.add_argument("action", choices=("show", "reset", "rewind"))
+    bookmarks.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
+    bookmarks.add_argument("--job", required=True, choices=[name for name, _ in PIPELINE], help="the job")
+    bookmarks.add_argument("--run", help="rewind: the committed run to go back to (see `show`)")
 
     publish = commands.add_parser(
         "publish-catalog", help="publish the local catalog to the AWS Glue Data Catalog (AWS config from the env)"
@@ -109,7 +125,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    job_argv = ["--lake_root", args.lake, "--quality_mode", args.quality_mode]
+    job_argv = [
+        *("--lake_root", args.lake, "--quality_mode", args.quality_mode),
+        *("--job-bookmark-option", args.job_bookmark_option, "--full_refresh", str(args.full_refresh)),
+        *("--lock_wait_seconds", str(args.lock_wait_seconds)),
+    ]
     config = resolve_config(job_argv, os.environ)
     seconds: dict[str, float] = {}
 
@@ -130,7 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         run = run_pipeline(spark, job_argv, dict(os.environ))
-    except QualityGateFailed as failure:
+    except (QualityGateFailed, JobAlreadyRunning) as failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)
         return 1
     seconds.update(run.seconds)
@@ -154,6 +174,26 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
     spark = local_session(config.state_uri, master=args.master)
     return crawl_bronze(spark, config, args, dry_run=args.dry_run)
+
+
+def cmd_bookmarks(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    store = FileBookmarks(local_path(config.state_uri), args.job)
+    if args.action == "reset":
+        store.reset()
+        print(f"{args.job}: bookmark reset; its next run reads every landed file")
+    elif args.action == "rewind":
+        if not args.run:
+            raise SystemExit("rewind needs --run RUN_ID (one of the runs `show` lists)")
+        try:
+            store.rewind(args.run)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
+        print(f"{args.job}: bookmark rewound to after run {args.run}; later input will be read again")
+    files = store.summary()
+    print(f"{args.job}: committed runs: {', '.join(store.runs()) or 'none'}")
+    print("\n".join(f"  {name}: {n} file(s) read" for name, n in files.items()) or "  nothing read yet")
+    return 0
 
 
 def _rebases(pairs: list[str]) -> dict[str, str]:
@@ -193,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "generate": cmd_generate,
         "run": cmd_run,
         "crawl": cmd_crawl,
+        "bookmarks": cmd_bookmarks,
         "publish-catalog": cmd_publish_catalog,
         "query": cmd_query,
     }

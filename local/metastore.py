@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pyspark.sql import SparkSession
 
-from jobs.runtime.catalog import CatalogTable, Column, Partition, create_or_replace
+from jobs.runtime.catalog import CatalogTable, Column, Partition, create_or_replace, registered_partitions
 
 # Properties Spark or Hive add on their own; they are not part of a table's description.
 _ENGINE_PROPERTIES = ("transient_lastDdlTime", "option.", "spark.sql.")
@@ -73,9 +73,10 @@ class LocalCatalog:
         return {r[0] for r in self.spark.sql(f"SHOW PARTITIONS {table.qualified_name}").collect()}
 
     def partitions(self, table: CatalogTable) -> list[Partition]:
-        """Every registered partition, in spec order, at its folder under the table."""
-        location = table.location.rstrip("/")
-        return [Partition(parse_spec(spec), f"{location}/{spec}") for spec in sorted(self.partition_specs(table))]
+        """Every registered partition with the location the catalog holds for it."""
+        if not table.partition_keys:
+            return []
+        return registered_partitions(self.spark, table.database, table.name)
 
     # ---- writing ------------------------------------------------------------------------
     def add_partitions(self, table: CatalogTable, partitions: list[Partition]) -> None:

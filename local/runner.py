@@ -30,7 +30,7 @@ def run_pipeline(spark: SparkSession, job_argv: list[str], environ: dict[str, st
     run = PipelineRun()
     for name, entry in PIPELINE:
         started = time.time()
-        ctx = open_local_context(name, job_argv, environ, spark=spark)
-        run.manifests[name] = entry(ctx)
+        with open_local_context(name, job_argv, environ, spark=spark) as ctx:
+            run.manifests[name] = entry(ctx)
         run.seconds[name] = round(time.time() - started, 2)
     return run

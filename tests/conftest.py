@@ -20,7 +20,16 @@ def spark(tmp_path_factory):
     session.stop()
 
 
+def forget_catalog(spark) -> None:
+    """Drop every database but `default`: the suite shares one metastore, while a new lake
+    starts with an empty catalog (a lake's catalog pointing into another lake is an error)."""
+    for database in spark.catalog.listDatabases():
+        if database.name != "default":
+            spark.sql(f"DROP DATABASE IF EXISTS {database.name} CASCADE")
+
+
 @pytest.fixture
-def lake(tmp_path) -> LakeConfig:
-    """A fresh, empty lake in a temporary folder."""
+def lake(spark, tmp_path) -> LakeConfig:
+    """A fresh, empty lake in a temporary folder, with an empty catalog."""
+    forget_catalog(spark)
     return config_from_arguments({"lake_root": str(tmp_path / "lake")})

@@ -4,6 +4,9 @@ text, and no record is lost."""
 
 import datetime as dt
 import io
+import json
+import os
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -14,8 +17,10 @@ import fastavro
 import pyarrow.parquet as pq
 import pytest
 
+from jobs.runtime.failpoints import ENV_VARIABLE
 from local.generator import GeneratorSettings, write_sample_lake
 from local.runner import run_pipeline
+from tests.conftest import forget_catalog
 from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES, SOURCES
 
 pytestmark = pytest.mark.slow
@@ -27,6 +32,7 @@ SETTINGS = GeneratorSettings(orders=150, days=3, seed=1, start=dt.date(2026, 1, 
 @pytest.fixture(scope="module")
 def built_lake(spark, tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e") / "lake"
+    forget_catalog(spark)
     truth = write_sample_lake(root / "bronze", root / "ground_truth", SETTINGS)
     run = run_pipeline(spark, ["--lake_root", str(root)], {})
     return root, truth, run
@@ -38,21 +44,24 @@ def _plain(value):
     return value
 
 
-@pytest.mark.parametrize("table", GOLD_TABLES, ids=lambda t: t.qualified_name)
-def test_gold_table_equals_ground_truth(spark, built_lake, table):
-    _, truth, _ = built_lake
-    expected = truth[table.name]
-    actual = [{k: _plain(v) for k, v in r.asDict().items()} for r in spark.table(table.qualified_name).collect()]
+def gold_differences(rows, expected: list[dict], table) -> list[tuple]:
+    """(key, column, actual, expected) for every cell of `rows` that differs from the truth."""
+    actual = [{k: _plain(v) for k, v in r.asDict().items()} for r in rows]
     key = lambda row: tuple(row[k] for k in table.primary_key)  # noqa: E731
     assert len(actual) == len(expected) > 0
     expected_by_key = {key(r): r for r in expected}
-    differences = [
+    return [
         (key(r), column, value, expected_by_key.get(key(r), {}).get(column))
         for r in actual
         for column, value in r.items()
         if expected_by_key.get(key(r), {}).get(column) != value
     ]
-    assert differences == []
+
+
+@pytest.mark.parametrize("table", GOLD_TABLES, ids=lambda t: t.qualified_name)
+def test_gold_table_equals_ground_truth(spark, built_lake, table):
+    _, truth, _ = built_lake
+    assert gold_differences(spark.table(table.qualified_name).collect(), truth[table.name], table) == []
 
 
 def _quarantined(spark):
@@ -88,7 +97,7 @@ def test_accepted_records_are_exactly_the_silver_rows(spark, built_lake):
     assert actual == expected
 
 
-def _records_in_file(path: Path) -> int:
+def records_in_file(path: Path) -> int:
     """Counted without Spark: data lines of text files, rows of Parquet and Avro files."""
     if path.suffix == ".parquet":
         return pq.read_metadata(path).num_rows
@@ -100,7 +109,7 @@ def _records_in_file(path: Path) -> int:
 
 def test_rows_in_equals_silver_plus_quarantined_per_file(spark, built_lake):
     root, _, run = built_lake
-    landed = {str(p.relative_to(root / "bronze")): _records_in_file(p) for p in (root / "bronze").rglob("*.*")}
+    landed = {str(p.relative_to(root / "bronze")): records_in_file(p) for p in (root / "bronze").rglob("*.*")}
     kept = Counter(r.source_file for r in _quarantined(spark))
     for table in SILVER_TABLES:
         kept.update(r.source_file for r in spark.table(table.qualified_name).select("source_file").collect())
@@ -118,20 +127,37 @@ def test_no_pii_in_clear_text_in_silver_or_gold(spark, built_lake):
                 assert not (isinstance(value, str) and value.strip().lower() in pii), (table.qualified_name, value)
 
 
-def test_make_run_local_path_and_a_new_session_sees_the_catalog(tmp_path):
-    """The CLI in its own process builds the lake; a second process finds every table by name."""
+def test_make_run_local_path_killed_then_rerun_and_a_new_session_sees_the_catalog(tmp_path):
+    """The CLI in its own process builds the lake, but is killed (SIGKILL) after silver is
+    written and before the bookmark commit: the lock file stays behind and no bookmark exists.
+    The rerun takes the lock over, reads the same files again and ends like a clean run; a
+    second process then finds every table by name."""
     lake = tmp_path / "lake"
     common = [sys.executable, "-m", "local"]
-    run = subprocess.run(
-        [*common, "run", "--lake", str(lake), "--orders", "60", "--days", "2", "--master", "local[2]"],
+    run_command = [*common, "run", "--lake", str(lake), "--orders", "60", "--days", "2", "--master", "local[2]"]
+    killed = subprocess.run(
+        run_command,
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, ENV_VARIABLE: "bronze_to_silver:before bookmark commit"},
     )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert (lake / "state" / "locks" / "bronze_to_silver.lock").exists()
+    assert not (lake / "state" / "bookmarks" / "bronze_to_silver" / "current.json").exists()
+
+    run = subprocess.run(run_command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
+    assert "taking over the lock" in run.stderr
     assert "rows_in == rows_silver + rows_quarantined" in run.stdout and "customer_gold.customer_ltv" in run.stdout
     assert "Crawler: 5 dataset(s)" in run.stdout and "sales_bronze.orders" in run.stdout
+    truth = json.loads((lake / "ground_truth" / "ground_truth.json").read_text())
+    ledger = [line for line in run.stdout.splitlines() if "landed rows =" in line]
+    to_silver = sum(int(line.split(" = ")[1].split(" to silver")[0]) for line in ledger)
+    quarantined = sum(int(line.split(" + ")[1].split(" quarantined")[0]) for line in ledger)
+    accepted = sum(1 for _, _, reason in truth["record_outcomes"] if reason is None)
+    assert (to_silver, quarantined) == (accepted, len(truth["record_outcomes"]) - accepted)
 
     union = " UNION ALL ".join(
         f"SELECT '{t.qualified_name}' AS t, count(*) AS n FROM {t.qualified_name}" for t in ALL_TABLES

@@ -76,7 +76,9 @@ def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, c
     seeded = silver_rows(spark, {}, {"order_id": "O2", "quantity": -3, "line_amount_usd": Decimal("-15.00")})
     LocalJobContext("seed", lake, spark).write_table(seeded, SILVER_ORDERS)
 
-    exit_code = run_job(silver_to_gold.main, "silver_to_gold", argv=["--lake_root", str(Path(lake.bronze_uri).parent)])
+    # Seeded straight into silver, so no change record says which dates to rebuild: rebuild all.
+    argv = ["--lake_root", str(Path(lake.bronze_uri).parent), "--full_refresh", "true"]
+    exit_code = run_job(silver_to_gold.main, "silver_to_gold", argv=argv)
 
     assert exit_code == 1
     assert "quality gate failed for sales_gold.daily_sales" in caplog.text

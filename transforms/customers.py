@@ -61,11 +61,20 @@ def protect_pii(customers: DataFrame, hash_key: str) -> DataFrame:
     ).drop(*PII_FIELDS, "address")
 
 
+def customer_versions_newest_first() -> list:
+    """A customer's latest version is the latest `updated_at`, then the latest landed."""
+    return [F.col("updated_at").desc_nulls_last(), *newest_landed_first()]
+
+
 def clean_customers(lines: DataFrame, hash_key: str) -> DataFrame:
     """Latest valid version per customer wins (by updated_at, then by landing order)."""
-    newest_first = [F.col("updated_at").desc_nulls_last(), *newest_landed_first()]
     return (
         lines.transform(parse_customer_records)
-        .transform(flag_rejects_and_versions, customer_reject_rules(), SILVER_CUSTOMERS.primary_key, newest_first)
+        .transform(
+            flag_rejects_and_versions,
+            customer_reject_rules(),
+            SILVER_CUSTOMERS.primary_key,
+            customer_versions_newest_first(),
+        )
         .transform(protect_pii, hash_key)
     )

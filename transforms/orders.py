@@ -92,6 +92,14 @@ def with_usd_amounts(orders: DataFrame, rates: DataFrame) -> DataFrame:
     )
 
 
+def repriced_orders(kept_orders: DataFrame, new_rates: DataFrame, rates: DataFrame) -> DataFrame:
+    """Silver order lines of a day and currency whose rate a batch published or corrected,
+    with their USD amounts at the rate now in force (`rates`)."""
+    changed = new_rates.select(F.col("rate_date").alias("order_date"), "currency").distinct()
+    touched = kept_orders.join(changed, ["order_date", "currency"], "left_semi")
+    return touched.drop("fx_rate_to_usd", "line_amount_usd").transform(with_usd_amounts, rates)
+
+
 def with_reference_flags(orders: DataFrame, customers: DataFrame, products: DataFrame) -> DataFrame:
     """Flag (never drop) lines whose customer or product is not in silver."""
     known_customers = F.broadcast(customers.select("customer_id", F.lit(True).alias("_customer_known")))

@@ -54,6 +54,16 @@ def link_to_order_lines(returns: DataFrame, orders: DataFrame) -> DataFrame:
     )
 
 
+ORDER_DERIVED = ("product_sku", "customer_id", "order_date", "refund_usd")
+
+
+def relinked_returns(kept_returns: DataFrame, changed_orders: DataFrame, orders: DataFrame) -> DataFrame:
+    """Silver returns of order lines that changed (a new version, a new rate), with product,
+    customer, order date and refund taken again from the line as it is now in `orders`."""
+    touched = kept_returns.join(changed_orders.select("order_id", "line_no"), ["order_id", "line_no"], "left_semi")
+    return touched.drop(*ORDER_DERIVED).transform(link_to_order_lines, orders).drop("order_quantity")
+
+
 def clean_returns(records: DataFrame, orders: DataFrame) -> DataFrame:
     """`orders` are the accepted silver order lines the returns must point at."""
     return (

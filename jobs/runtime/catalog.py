@@ -120,23 +120,71 @@ def registered_location(spark: SparkSession, qualified_name: str) -> str | None:
     return next((r.data_type for r in details if r.col_name == "Location"), None)
 
 
-def same_location(a: str, b: str) -> bool:
-    return a.removeprefix("file:").rstrip("/") == b.removeprefix("file:").rstrip("/")
+def within(location: str, root: str) -> bool:
+    """`location` is `root` or a folder below it (a snapshot of the table at `root`)."""
+    plain, base = location.removeprefix("file:").rstrip("/"), root.removeprefix("file:").rstrip("/")
+    return plain == base or plain.startswith(base + "/")
 
 
 def create_or_replace(spark: SparkSession, table: CatalogTable, replace: bool = False) -> None:
-    """Create the database and the table entry; replace the entry when asked or when its
-    location moved. The tables are external: replacing an entry never touches the data."""
+    """Create the database and the table entry; replace the entry when asked or when the table
+    moved to another folder (a snapshot below its folder is not a move). The tables are
+    external: replacing an entry never touches the data."""
     spark.sql(f"CREATE DATABASE IF NOT EXISTS {table.database}")
     current = registered_location(spark, table.qualified_name)
-    if current is not None and (replace or not same_location(current, table.location)):
+    if current is not None and (replace or not within(current, table.location)):
         spark.sql(f"DROP TABLE {table.qualified_name}")
     spark.sql(create_table_sql(table))
 
 
-def register_table(spark: SparkSession, table: TableContract, location: str) -> None:
-    """Register a contract table after a write and sync its partitions with the folders, so
-    a new partition is visible to SQL at once."""
-    create_or_replace(spark, from_contract(table, location))
-    if table.partition_by:
-        spark.sql(f"MSCK REPAIR TABLE {table.qualified_name} SYNC PARTITIONS")
+def partition_clause(keys: tuple[str, ...], values: tuple[str, ...]) -> str:
+    return "PARTITION (" + ", ".join(f"`{k}`={_quoted(str(v))}" for k, v in zip(keys, values, strict=True)) + ")"
+
+
+def registered_partitions(spark: SparkSession, database: str, name: str) -> list[Partition]:
+    """Every partition of a catalog table with the location the catalog holds for it (which,
+    for a lake table, is the snapshot folder it was last published in)."""
+    external = spark._jsparkSession.sharedState().externalCatalog()
+    jvm = spark.sparkContext._jvm
+    found = external.listPartitions(database, name, jvm.scala.Option.empty()).iterator()
+    columns = [c.name for c in spark.catalog.listColumns(f"{database}.{name}") if c.isPartition]
+    partitions = []
+    while found.hasNext():
+        partition = found.next()
+        spec = partition.spec()
+        values = tuple(spec.get(column).get() for column in columns)
+        partitions.append(Partition(values, str(partition.location().toString())))
+    return sorted(partitions, key=lambda p: p.values)
+
+
+def publish_snapshot(
+    spark: SparkSession,
+    table: TableContract,
+    table_uri: str,
+    snapshot_uri: str,
+    written: list[tuple[str, ...]],
+    drop: list[tuple[str, ...]],
+) -> None:
+    """Point the catalog at a freshly written snapshot folder.
+
+    Each repointing is one metastore operation, so a reader sees a partition (or an
+    unpartitioned table) either as it was or as it is now, never half-written. The files
+    stay where they are; a reader that already planned its query keeps reading the old ones.
+    """
+    create_or_replace(spark, from_contract(table, table_uri))
+    name, keys = table.qualified_name, tuple(table.partition_by)
+    if not keys:
+        spark.sql(f"ALTER TABLE {name} SET LOCATION {_quoted(snapshot_uri)}")
+        return
+    registered = {p.values for p in registered_partitions(spark, table.database, table.name)}
+    located = {values: _quoted(f"{snapshot_uri}/{Partition(values, '').spec(keys)}") for values in written}
+    for values in (v for v in written if v in registered):
+        spark.sql(f"ALTER TABLE {name} {partition_clause(keys, values)} SET LOCATION {located[values]}")
+    new = [v for v in written if v not in registered]
+    if new:
+        clauses = " ".join(f"{partition_clause(keys, v)} LOCATION {located[v]}" for v in new)
+        spark.sql(f"ALTER TABLE {name} ADD {clauses}")
+    gone = [values for values in drop if values in registered and values not in set(written)]
+    if gone:
+        clauses = ", ".join(partition_clause(keys, values) for values in gone)
+        spark.sql(f"ALTER TABLE {name} DROP IF EXISTS {clauses}")

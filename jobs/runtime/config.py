@@ -20,10 +20,17 @@ LAKE_ARGUMENTS = (
     "state_uri",
     "quality_mode",
     "pii_hash_key",
+    "full_refresh",
+    "lock_wait_seconds",
+    "snapshot_retention_seconds",
+    "job-bookmark-option",  # Glue's own name for it, hyphens and all
 )
 # Hashes made with this key are only for local sample data; real runs pass their own secret.
 LOCAL_PII_HASH_KEY = "local-development-only"
 QUALITY_MODES = ("enforce", "warn")
+BOOKMARK_ENABLE, BOOKMARK_DISABLE, BOOKMARK_PAUSE = "job-bookmark-enable", "job-bookmark-disable", "job-bookmark-pause"
+BOOKMARK_OPTIONS = (BOOKMARK_ENABLE, BOOKMARK_DISABLE, BOOKMARK_PAUSE)
+TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no", "")
 DEFAULT_LAKE_ROOT = "lake"
 
 
@@ -40,6 +47,21 @@ class LakeConfig:
     state_uri: str
     quality_mode: str = "enforce"
     pii_hash_key: str = LOCAL_PII_HASH_KEY
+    # Glue's semantics: enable reads only new input and commits; pause reads only new input
+    # and commits nothing; disable reads everything and commits nothing.
+    job_bookmark_option: str = BOOKMARK_ENABLE
+    full_refresh: bool = False  # rebuild gold from all of silver, not just the affected dates
+    lock_wait_seconds: float = 0.0  # how long a run waits for a concurrent run of its job
+    # How long a table snapshot no longer published is kept, so queries reading it can finish.
+    snapshot_retention_seconds: float = 3600.0
+
+    @property
+    def reads_incrementally(self) -> bool:
+        return self.job_bookmark_option != BOOKMARK_DISABLE
+
+    @property
+    def commits_bookmarks(self) -> bool:
+        return self.job_bookmark_option == BOOKMARK_ENABLE
 
     def layer_uri(self, layer: str) -> str:
         return getattr(self, f"{layer}_uri")
@@ -72,6 +94,11 @@ def parse_arguments(argv: Sequence[str]) -> dict[str, str]:
     return parsed
 
 
+def env_name(argument: str) -> str:
+    """`job-bookmark-option` -> `SDL_JOB_BOOKMARK_OPTION`."""
+    return ENV_PREFIX + argument.upper().replace("-", "_")
+
+
 def resolve_arguments(names: Sequence[str], argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, str]:
     """Each of `names` from the command line, else from `SDL_<NAME>` in the environment."""
     given = parse_arguments(argv)
@@ -79,8 +106,8 @@ def resolve_arguments(names: Sequence[str], argv: Sequence[str], environ: Mappin
     for name in names:
         if name in given:
             resolved[name] = given[name]
-        elif f"{ENV_PREFIX}{name.upper()}" in environ:
-            resolved[name] = environ[f"{ENV_PREFIX}{name.upper()}"]
+        elif env_name(name) in environ:
+            resolved[name] = environ[env_name(name)]
     return resolved
 
 
@@ -93,14 +120,43 @@ def _local_uri(path: str) -> str:
     return str(Path(path).expanduser().resolve())
 
 
+def _choice(args: Mapping[str, str], name: str, choices: Sequence[str], default: str) -> str:
+    value = args.get(name) or default
+    if value not in choices:
+        raise ConfigError(f"--{name} must be one of {tuple(choices)}, got {value!r}")
+    return value
+
+
+def _flag(args: Mapping[str, str], name: str) -> bool:
+    value = args.get(name, "").strip().lower()
+    if value not in TRUE_WORDS + FALSE_WORDS:
+        raise ConfigError(f"--{name} must be true or false, got {value!r}")
+    return value in TRUE_WORDS
+
+
+def _seconds(args: Mapping[str, str], name: str, default: float = 0.0) -> float:
+    try:
+        value = float(args.get(name) or default)
+    except ValueError:
+        raise ConfigError(f"--{name} must be a number of seconds, got {args[name]!r}") from None
+    if value < 0:
+        raise ConfigError(f"--{name} must not be negative, got {value}")
+    return value
+
+
 def config_from_arguments(args: Mapping[str, str]) -> LakeConfig:
     root = args.get("lake_root") or DEFAULT_LAKE_ROOT
-    quality_mode = args.get("quality_mode") or "enforce"
-    if quality_mode not in QUALITY_MODES:
-        raise ConfigError(f"--quality_mode must be one of {QUALITY_MODES}, got {quality_mode!r}")
     layers = ("bronze", "silver", "gold", "quarantine", "state")
     uris = {f"{layer}_uri": _local_uri(args.get(f"{layer}_uri") or f"{root}/{layer}") for layer in layers}
-    return LakeConfig(**uris, quality_mode=quality_mode, pii_hash_key=args.get("pii_hash_key") or LOCAL_PII_HASH_KEY)
+    return LakeConfig(
+        **uris,
+        quality_mode=_choice(args, "quality_mode", QUALITY_MODES, "enforce"),
+        pii_hash_key=args.get("pii_hash_key") or LOCAL_PII_HASH_KEY,
+        job_bookmark_option=_choice(args, "job-bookmark-option", BOOKMARK_OPTIONS, BOOKMARK_ENABLE),
+        full_refresh=_flag(args, "full_refresh"),
+        lock_wait_seconds=_seconds(args, "lock_wait_seconds"),
+        snapshot_retention_seconds=_seconds(args, "snapshot_retention_seconds", 3600.0),
+    )
 
 
 def resolve_config(

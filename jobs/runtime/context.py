@@ -19,12 +19,16 @@ from pyspark.sql import functions as F
 
 from expectations.gate import SuiteResult, enforce, run_suite
 from expectations.suites import Suite
-from jobs.runtime.catalog import register_table
-from jobs.runtime.config import LakeConfig
-from jobs.runtime.storage import FileInfo, list_files, write_text
+from jobs.runtime import failpoints
+from jobs.runtime.bookmarks import State, fingerprint, new_or_changed
+from jobs.runtime.catalog import publish_snapshot, registered_location, registered_partitions, within
+from jobs.runtime.config import ConfigError, LakeConfig
+from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
+from jobs.runtime.storage import FileInfo, list_files, read_text, write_text
 from transforms.bronze import read_record_rows, read_text_lines
 from transforms.contracts import BronzeSource, TableContract
 from transforms.frames import conform_to_contract
+from transforms.incremental import LINEAGE
 
 log = logging.getLogger("sales_data_lake")
 
@@ -54,7 +58,18 @@ class JobContext:
             "quality": {},
             "ledger": {},
             "steps": {},
+            "job_bookmark_option": config.job_bookmark_option,
         }
+        self.bookmark_reads: State = {}  # what this run read, committed with the run
+        self._snapshots = 0  # snapshot folders this run wrote
+
+    # ---- one run at a time ------------------------------------------------------------
+    def __enter__(self) -> JobContext:
+        """`with open_context(...) as ctx:` holds the job's run lock while the job runs."""
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        return False
 
     # ---- progress -------------------------------------------------------------------
     def step(self, name: str) -> _Step:
@@ -62,9 +77,19 @@ class JobContext:
         return _Step(self, name)
 
     # ---- sources --------------------------------------------------------------------
-    def select_new_files(self, source: BronzeSource, files: list[FileInfo]) -> list[FileInfo]:
-        """Bookmark hook: which of the landed files this run should read."""
-        return files
+    def bookmarks(self) -> State:
+        """Platform hook: the job's committed bookmark."""
+        return {}
+
+    def select_new_files(self, name: str, root: str, file_format: str, files: list[FileInfo]) -> list[FileInfo]:
+        """Of `files` (under `root`, in `file_format`), those this run should read: with
+        bookmarks on (enable or pause), the new or changed since the last committed run; with
+        them off, all. `name` keys the input in the bookmark."""
+        if not self.config.reads_incrementally:
+            return files
+        new = new_or_changed(files, self.bookmarks().get(name, {}))
+        self.bookmark_reads[name] = {f.uri: fingerprint(f) for f in new}
+        return new
 
     def read_bronze(self, source: BronzeSource) -> DataFrame:
         """The source's new files as records: (source_file, source_line, ingest_date, raw_record).
@@ -72,8 +97,9 @@ class JobContext:
         Text formats give one record per non-blank line (its line number); Parquet and Avro one
         per row (its 1-based position in the file), with the row as JSON text.
         """
-        landed = list_files(self.spark, self.config.source_uri(source))
-        files = self.select_new_files(source, landed)
+        root = self.config.source_uri(source)
+        landed = list_files(self.spark, root)
+        files = self.select_new_files(source.prefix, root, source.file_format, landed)
         self.manifest["inputs"][source.prefix] = [f.uri for f in files]
         log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
         uris = [f.uri for f in files]
@@ -103,27 +129,92 @@ class JobContext:
         raise NotImplementedError
 
     def read_table(self, table: TableContract) -> DataFrame:
-        """A lake table by its contract (path-based, so it works before catalog registration).
+        """A lake table as the catalog publishes it (its current snapshot of every partition).
 
         A table never written yet (no returns landed so far, say) reads as empty, not as an error.
         """
         uri = self.config.table_uri(table)
-        if not list_files(self.spark, uri):
+        location = registered_location(self.spark, table.qualified_name)
+        if location is None:
             return self.spark.createDataFrame([], table.schema)
-        return self.spark.read.schema(table.schema).parquet(uri)
+        if not within(location, uri):
+            raise ConfigError(
+                f"{table.qualified_name} is registered at {location}, not in this lake ({uri}); "
+                "each lake needs its own state folder (catalog)"
+            )
+        return self.spark.table(table.qualified_name).select(*table.column_names)
 
     # ---- sinks ----------------------------------------------------------------------
-    def write_table(self, df: DataFrame, table: TableContract) -> None:
-        """Write the table's partitions present in `df` (others untouched) and register them."""
+    def write_table(
+        self, df: DataFrame, table: TableContract, replaces: list[dict] | None = None, full: bool = False
+    ) -> None:
+        """Publish `df` as the table's partitions it has rows for (others untouched).
+
+        The rows go to a new snapshot folder; then the catalog points each written partition
+        (or the whole unpartitioned table) at it in one metastore operation per partition, so
+        readers never see a half-written partition. `replaces` lists partitions (as
+        {column: value}) that `df` stands for in full: those it has no row for are dropped.
+        `full` replaces the whole table. Old snapshots are removed after the retention time.
+        """
         uri = self.config.table_uri(table)
+        self._snapshots += 1
+        snapshot = f"{uri}/{SNAPSHOTS}/{self.run_id}-{self._snapshots}"
         out = conform_to_contract(df, table)
         if table.partition_by:
             out = out.repartition(*table.partition_by)
-        out.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
-            *table.partition_by
-        ).parquet(uri)
-        register_table(self.spark, table, uri)
-        self.manifest["outputs"][table.qualified_name] = uri
+        out.write.mode("errorifexists").partitionBy(*table.partition_by).parquet(snapshot)
+        failpoints.reach(f"{self.job_name}:publish {table.qualified_name}")
+        written = partitions_in(self.spark, snapshot, table.partition_by)
+        keys = table.partition_by
+        drop = [tuple(str(p[k]) for k in keys) for p in replaces or []]
+        if full and keys and registered_location(self.spark, table.qualified_name):
+            drop = [p.values for p in registered_partitions(self.spark, table.database, table.name)]
+        publish_snapshot(self.spark, table, uri, snapshot, written, drop)
+        self.manifest["outputs"][table.qualified_name] = snapshot
+        vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
+
+    def merge_into(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[dict]:
+        """Put a batch's rows into a lineage-carrying table, rewriting only what changes.
+
+        Existing rows whose (source_file, source_line) is in `remove_lineage` go away (a re-read
+        record, or a version moved to quarantine); the batch's rows come in. Only partitions
+        that gain or lose a row are rewritten. Returns those partitions ({column: value}).
+        """
+        existing = self.read_table(table)
+        lineage = remove_lineage.select(*LINEAGE).distinct()
+        removed = existing.join(lineage, list(LINEAGE), "left_semi")
+        keys = list(table.partition_by)
+        if keys:
+            touched = batch.select(*keys).unionByName(removed.select(*keys)).distinct()
+            affected = [r.asDict() for r in touched.collect()]
+            if not affected:
+                return []
+            existing = existing.join(
+                F.broadcast(self.spark.createDataFrame(affected, touched.schema)), keys, "left_semi"
+            )
+        elif batch.isEmpty() and removed.isEmpty():
+            return []
+        else:
+            affected = [{}]
+        kept = existing.join(lineage, list(LINEAGE), "left_anti")
+        rows = conform_to_contract(kept, table).unionByName(conform_to_contract(batch, table))
+        self.write_table(rows, table, replaces=affected if keys else None)
+        return affected
+
+    # ---- what a run changed, for the jobs downstream --------------------------------
+    def record_changes(self, changes: dict) -> None:
+        """Keep what this run changed (`state/changes/<job>/<run_id>.json`) for downstream jobs."""
+        uri = self.config.state_path("changes", self.job_name, f"{self.run_id}.json")
+        write_text(self.spark, uri, json.dumps(changes, default=str))  # one line: JSON lines too
+        self.manifest["changes"] = changes
+
+    def read_changes(self, upstream_job: str) -> list[dict]:
+        """The change records of `upstream_job` this run has not consumed yet (bookmarked)."""
+        root = self.config.state_path("changes", upstream_job)
+        name = f"changes/{upstream_job}"
+        files = self.select_new_files(name, root, "jsonl", list_files(self.spark, root))
+        self.manifest["inputs"][name] = [f.uri for f in files]
+        return [json.loads(read_text(self.spark, f.uri)) for f in files]
 
     # ---- quality --------------------------------------------------------------------
     def check_quality(self, df: DataFrame, suite: Suite) -> SuiteResult:
@@ -154,7 +245,7 @@ class JobContext:
         return ledger
 
     def commit_bookmarks(self) -> None:
-        """Platform hook: make this run's bookmarks durable."""
+        """Platform hook: make this run's reads part of the job's bookmark (enable only)."""
 
     def commit(self) -> dict:
         """Record the run manifest, then commit bookmarks: called after every output is written."""
@@ -162,6 +253,7 @@ class JobContext:
         self.manifest["seconds"] = round(time.time() - self.started, 2)
         uri = self.config.state_path("runs", self.job_name, f"{self.run_id}.json")
         write_text(self.spark, uri, json.dumps(self.manifest, indent=2, default=str))
+        failpoints.reach(f"{self.job_name}:before bookmark commit")
         self.commit_bookmarks()
         return self.manifest
 
@@ -194,8 +286,10 @@ class _Step:
         self.started = time.time()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, failure_type, *_):
         seconds = round(time.time() - self.started, 2)
         self.ctx.manifest["steps"][self.name] = seconds
-        log.info("[%s] %s done in %.1fs", self.ctx.job_name, self.name, seconds)
+        if failure_type is None:
+            log.info("[%s] %s done in %.1fs", self.ctx.job_name, self.name, seconds)
+            failpoints.reach(f"{self.ctx.job_name}:after {self.name}")
         return False

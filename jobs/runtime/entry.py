@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from expectations.gate import QualityGateFailed
 from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, parse_arguments
 from jobs.runtime.context import JobContext
+from jobs.runtime.run_lock import JobAlreadyRunning
 
 log = logging.getLogger("sales_data_lake")
 
@@ -38,8 +39,9 @@ def run_job(
     """Run a job's `main` as a script; the exit code says whether it succeeded."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        main(open_context(job_name, sys.argv[1:] if argv is None else argv, arguments))
-    except (QualityGateFailed, ConfigError) as failure:
+        with open_context(job_name, sys.argv[1:] if argv is None else argv, arguments) as ctx:
+            main(ctx)
+    except (QualityGateFailed, ConfigError, JobAlreadyRunning) as failure:
         log.error("%s failed: %s", job_name, failure)
         return 1
     return 0

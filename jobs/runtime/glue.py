@@ -14,6 +14,10 @@ from pyspark.sql import functions as F
 from jobs.runtime.config import LAKE_ARGUMENTS, parse_arguments, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.session import COMMON_SETTINGS
+from jobs.runtime.storage import FileInfo, canonical_uri
+
+# The lake's file formats as Glue's DynamicFrame readers name them.
+GLUE_FORMATS = {"csv": "csv", "jsonl": "json", "parquet": "parquet", "avro": "avro"}
 
 
 class GlueJobContext(JobContext):
@@ -31,6 +35,25 @@ class GlueJobContext(JobContext):
             F.row_number().over(Window.partitionBy(path).orderBy("_order")).alias("source_line"),
             F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns if c != "_order"])).alias("raw_record"),
         )
+
+    def select_new_files(self, name: str, root: str, file_format: str, files: list[FileInfo]) -> list[FileInfo]:
+        """Glue's own bookmark decides: a bookmarked DynamicFrame read of the source (named by
+        its transformation_ctx) yields only the files new since the last job.commit(); the
+        option (enable/pause/disable) is applied by Glue from --job-bookmark-option.
+
+        The bookmarked read parses the files once more, to learn their names; the records
+        themselves are then read the lake's way (numbered lines, Avro/Parquet rows as JSON).
+        """
+        if not files:
+            return files
+        frame = self.glue_context.create_dynamic_frame.from_options(
+            connection_type="s3",
+            connection_options={"paths": [root], "recurse": True},
+            format=GLUE_FORMATS[file_format],
+            transformation_ctx=name.replace("/", "_"),
+        )
+        seen = {canonical_uri(r[0]) for r in frame.toDF().select(F.input_file_name()).distinct().collect()}
+        return [f for f in files if canonical_uri(f.uri) in seen]
 
     def commit_bookmarks(self) -> None:
         self.job.commit()

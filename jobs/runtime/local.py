@@ -10,8 +10,10 @@ from urllib.parse import unquote, urlparse
 import fastavro
 from pyspark.sql import DataFrame, SparkSession
 
+from jobs.runtime.bookmarks import FileBookmarks, State, merged
 from jobs.runtime.config import LAKE_ARGUMENTS, resolve_config
 from jobs.runtime.context import JobContext
+from jobs.runtime.run_lock import RunLock
 from jobs.runtime.session import local_session
 
 AVRO_ROWS_SCHEMA = "path string, source_line int, raw_record string"
@@ -28,7 +30,32 @@ def avro_rows(uri: str) -> list[tuple[str, int, str]]:
 
 
 class LocalJobContext(JobContext):
-    """Same semantics as the Glue context; Avro is read through fastavro (no spark-avro locally)."""
+    """Same semantics as the Glue context: bookmarks and the run lock live in the state folder,
+    and Avro is read through fastavro (no spark-avro locally)."""
+
+    def __init__(self, job_name, config, spark, run_id=None):
+        super().__init__(job_name, config, spark, run_id)
+        state_dir = local_path(config.state_uri)
+        self.bookmark_store = FileBookmarks(state_dir, job_name)
+        self.lock = RunLock(state_dir, job_name, self.run_id)
+        self._committed: State | None = None
+
+    def __enter__(self) -> LocalJobContext:
+        self.lock.acquire(self.config.lock_wait_seconds)
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.lock.release()
+        return False
+
+    def bookmarks(self) -> State:
+        if self._committed is None:
+            self._committed = self.bookmark_store.load()
+        return self._committed
+
+    def commit_bookmarks(self) -> None:
+        if self.config.commits_bookmarks:
+            self.bookmark_store.save(merged(self.bookmarks(), self.bookmark_reads), self.run_id)
 
     def read_avro_records(self, uris: list[str]) -> DataFrame:
         rows = [row for uri in uris for row in avro_rows(uri)]
