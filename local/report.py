@@ -27,6 +27,20 @@ def _ledger_lines(manifests: dict[str, dict]) -> list[str]:
     return lines
 
 
+def file_problem_lines(manifests: dict[str, dict]) -> list[str]:
+    """Files read that gave no record, and files that could not be read at all."""
+    lines = []
+    for manifest in manifests.values():
+        recorded = {f for ledger in manifest.get("ledger", {}).values() for f in ledger["files"]}
+        for uri in manifest.get("unreadable_files", []):
+            lines.append(f"  UNREADABLE, quarantined whole as UNREADABLE_FILE: {uri}")
+        for name, uris in manifest.get("inputs", {}).items():
+            for uri in uris:
+                if not name.startswith("changes/") and not any(uri.endswith("/" + f) for f in recorded):
+                    lines.append(f"  no records (empty, or a header only): {uri}")
+    return lines
+
+
 def _quality_lines(manifests: dict[str, dict]) -> list[str]:
     lines = []
     for manifest in manifests.values():
@@ -45,6 +59,9 @@ def summary_lines(
     lines = ["", "== Sales Data Lake: run summary =="]
     lines += ["Bronze -> silver ledger (rows_in == rows_silver + rows_quarantined):"]
     lines += _ledger_lines(manifests)
+    problems = file_problem_lines(manifests)
+    if problems:
+        lines += ["Files to look at:"] + problems
     lines += ["Tables (rows in the catalog):"]
     lines += [f"  {name:<34} {n:>8}" for name, n in counts.items()]
     lines += ["Quality suites:"] + _quality_lines(manifests)

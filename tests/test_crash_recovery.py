@@ -15,10 +15,9 @@ import pytest
 from jobs.runtime.config import config_from_arguments
 from jobs.runtime.failpoints import SimulatedCrash, armed
 from jobs.runtime.local import LocalJobContext
-from local.generator import GeneratorSettings, write_sample_lake
+from local.generator import GeneratorSettings
 from local.runner import run_pipeline
-from tests.conftest import forget_catalog
-from tests.test_incremental import land_day
+from tests.test_incremental import land_day, staged_lake
 from tests.test_pipeline import gold_differences, records_in_file
 from transforms.contracts import GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES
 
@@ -52,15 +51,11 @@ def assert_every_record_once(spark, root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def crashed_and_recovered(spark, tmp_path_factory):
-    staging = tmp_path_factory.mktemp("crash-staging")
-    truth = write_sample_lake(staging / "bronze", staging / "truth", SETTINGS)
-    root = tmp_path_factory.mktemp("crash") / "lake"
-    forget_catalog(spark)
-    days = sorted({p.name.split("=", 1)[1] for p in (staging / "bronze").glob("*/*/ingest_date=*")})
+    staging, root, truth, days = staged_lake(spark, tmp_path_factory, SETTINGS, "crash")
     argv = ["--lake_root", str(root)]
     crashed = []
     for day, points in zip(days, CRASH_POINTS, strict=True):
-        land_day(staging / "bronze", root / "bronze", day)
+        land_day(staging, root / "bronze", day)
         for point in points:
             with armed(point), pytest.raises(SimulatedCrash):
                 run_pipeline(spark, argv, {})

@@ -37,16 +37,23 @@ def bronze_reads(run) -> set[str]:
     return {uri.split("/bronze/", 1)[1] for uris in inputs.values() for uri in uris}
 
 
+def staged_lake(spark, tmp_path_factory, settings, name: str) -> tuple[Path, Path, dict, list[str]]:
+    """Sample data landed in a staging bronze (to be copied in day by day), an empty lake with
+    an empty catalog, the ground truth and the ingest days."""
+    staging = tmp_path_factory.mktemp(f"{name}-staging") / "bronze"
+    truth = write_sample_lake(staging, staging.parent / "truth", settings)
+    root = tmp_path_factory.mktemp(name) / "lake"
+    forget_catalog(spark)
+    days = sorted({p.name.split("=", 1)[1] for p in staging.glob("*/*/ingest_date=*")})
+    return staging, root, truth, days
+
+
 @pytest.fixture(scope="module")
 def day_by_day(spark, tmp_path_factory):
-    staging = tmp_path_factory.mktemp("staging")
-    truth = write_sample_lake(staging / "bronze", staging / "truth", SETTINGS)
-    root = tmp_path_factory.mktemp("incremental") / "lake"
-    forget_catalog(spark)
-    days = sorted({p.name.split("=", 1)[1] for p in (staging / "bronze").glob("*/*/ingest_date=*")})
+    staging, root, truth, days = staged_lake(spark, tmp_path_factory, SETTINGS, "incremental")
     runs = []
     for day in days:
-        landed = land_day(staging / "bronze", root / "bronze", day)
+        landed = land_day(staging, root / "bronze", day)
         runs.append((landed, run_pipeline(spark, ["--lake_root", str(root)], {})))
     return root, truth, runs
 

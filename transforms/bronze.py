@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructType
 
-from transforms.columns import csv_field_count
+from transforms.columns import any_of, csv_field_count
 
 
 def explode_lines(files: DataFrame) -> DataFrame:
@@ -66,9 +67,17 @@ def read_record_rows(records: DataFrame, source_prefix: str) -> DataFrame:
 
 
 def with_json_fields(lines: DataFrame, schema_ddl: str) -> DataFrame:
-    """Parse `raw_record` as one JSON object into top-level columns; `is_json` says whether it was."""
-    is_object = F.coalesce(
-        F.try_parse_json("raw_record").isNotNull() & F.trim("raw_record").startswith("{"), F.lit(False)
-    )
+    """Parse `raw_record` as one JSON object into top-level columns; `is_json` says whether it
+    was, `has_wrong_types` whether a field declared as text holds something else (Spark would
+    quietly turn `["C3"]` or `42` into the text `'["C3"]'` or `'42'`)."""
+    variant = F.try_parse_json("raw_record")
+    is_object = F.coalesce(variant.isNotNull() & F.trim("raw_record").startswith("{"), F.lit(False))
     parsed = F.when(is_object, F.from_json("raw_record", schema_ddl, {"mode": "PERMISSIVE"}))
-    return lines.withColumn("_record", parsed).select(*lines.columns, is_object.alias("is_json"), "_record.*")
+    text_fields = [f.name for f in StructType.fromDDL(schema_ddl).fields if isinstance(f.dataType, StringType)]
+    json_kind = [
+        F.coalesce(F.schema_of_variant(F.variant_get(variant, f"$.{n}", "variant")), F.lit("VOID")) for n in text_fields
+    ]
+    wrong = F.coalesce(is_object & any_of(~kind.isin("STRING", "VOID") for kind in json_kind), F.lit(False))
+    return lines.withColumn("_record", parsed).select(
+        *lines.columns, is_object.alias("is_json"), wrong.alias("has_wrong_types"), "_record.*"
+    )

@@ -38,9 +38,10 @@ def try_parse_utc_timestamp(col: Column) -> Column:
 def csv_field_count(line: Column, delimiter: str = ",") -> Column:
     """How many fields a CSV line holds, counting delimiters outside quoted sections.
 
-    Spark's CSV parser pads short rows and drops extra fields, so the count is taken here.
+    Spark's CSV parser pads short rows and drops extra fields, so the count is taken here. A
+    quote never closed runs to the end of the line, as a CSV parser would read it.
     """
-    unquoted = F.regexp_replace(line, r'"([^"]|"")*"', "")
+    unquoted = F.regexp_replace(F.regexp_replace(line, r'"([^"]|"")*"', ""), '".*$', "")
     return F.size(F.split(unquoted, delimiter, -1))
 
 

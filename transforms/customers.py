@@ -27,6 +27,7 @@ def customer_reject_rules() -> list[tuple[str, Column]]:
     c = F.col
     return [
         ("NOT_JSON", ~c("is_json")),
+        ("WRONG_TYPE", c("has_wrong_types")),
         ("MISSING_ID", c("customer_id").isNull()),
         ("BAD_EMAIL", c("email").isNull() | ~c("email").rlike(EMAIL_PATTERN)),
         ("MISSING_COUNTRY", blank_to_null(c("country")).isNull()),

@@ -13,6 +13,10 @@ from transforms.contracts import TableContract
 
 REJECT_REASON = "reject_reason"
 SUPERSEDED = "DUPLICATE_SUPERSEDED"
+UNREADABLE_FILE = "UNREADABLE_FILE"
+UNREADABLE_LINE = 0  # the one record standing for a file that could not be read at all
+MAX_RECORD_CHARS = 100_000  # longer records are quarantined, not parsed into silver
+REPLACEMENT_CHARACTER = "\ufffd"  # what invalid UTF-8 decodes to
 
 
 class ContractViolation(ValueError):
@@ -76,12 +80,23 @@ def newest_landed_first() -> list[Column]:
     return [F.col("ingest_date").desc(), F.col("source_file").desc(), F.col("source_line").desc()]
 
 
+def record_rules() -> list[tuple[str, Column]]:
+    """Rules for every dataset, before its own: what is wrong with the record as landed."""
+    raw = F.col("raw_record")
+    return [
+        (UNREADABLE_FILE, F.col("source_line") == UNREADABLE_LINE),
+        ("BAD_ENCODING", raw.contains(REPLACEMENT_CHARACTER)),
+        ("RECORD_TOO_LONG", F.length(raw) > MAX_RECORD_CHARS),
+    ]
+
+
 def flag_rejects_and_versions(
     df: DataFrame, rules: list[tuple[str, Column]], keys: Sequence[str], newest_first: Sequence[Column] | None = None
 ) -> DataFrame:
-    """Reason codes from `rules`, then older good versions of a key marked superseded."""
+    """Reason codes (the record rules, then the dataset's `rules`), then older good versions
+    of a key marked superseded."""
     order = list(newest_first) if newest_first is not None else newest_landed_first()
-    return df.transform(with_reject_reason, rules).transform(flag_superseded, keys, order)
+    return df.transform(with_reject_reason, record_rules() + rules).transform(flag_superseded, keys, order)
 
 
 def union_all(frames: Sequence[DataFrame]) -> DataFrame:

@@ -20,6 +20,7 @@ def product_reject_rules() -> list[tuple[str, Column]]:
     c = F.col
     return [
         ("NOT_JSON", ~c("is_json")),
+        ("WRONG_TYPE", c("has_wrong_types")),
         ("MISSING_ID", c("product_sku").isNull()),
         ("BAD_PRICE", c("list_price_usd").isNull() | c("unit_cost_usd").isNull()),
         ("NEGATIVE_PRICE", (c("list_price_usd") < 0) | (c("unit_cost_usd") < 0)),
@@ -30,6 +31,7 @@ def clean_products(records: DataFrame) -> DataFrame:
     typed = records.transform(with_json_fields, PRODUCT_RECORD_SCHEMA).select(
         *records.columns,
         "is_json",
+        "has_wrong_types",
         blank_to_null(F.col("sku")).alias("product_sku"),
         blank_to_null(F.col("name")).alias("product_name"),
         F.lower(blank_to_null(F.col("category"))).alias("category"),

@@ -17,6 +17,7 @@ def return_reject_rules() -> list[tuple[str, Column]]:
     c = F.col
     return [
         ("NOT_JSON", ~c("is_json")),
+        ("WRONG_TYPE", c("has_wrong_types")),
         ("MISSING_ID", c("return_id").isNull() | c("order_id").isNull() | c("line_no").isNull()),
         ("BAD_QUANTITY", c("quantity").isNull() | (c("quantity") <= 0)),
         ("BAD_TIMESTAMP", c("returned_at").isNull()),

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame, SparkSession
@@ -27,12 +28,13 @@ from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
 from jobs.runtime.storage import FileInfo, list_files, read_text, write_text
 from transforms.bronze import read_record_rows, read_text_lines
 from transforms.contracts import BronzeSource, TableContract
-from transforms.frames import conform_to_contract
+from transforms.frames import UNREADABLE_LINE, conform_to_contract, union_all
 from transforms.incremental import LINEAGE
 
 log = logging.getLogger("sales_data_lake")
 
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
+RECORD_ROWS_SCHEMA = "path string, source_line int, raw_record string"
 
 
 def new_run_id() -> str:
@@ -59,6 +61,7 @@ class JobContext:
             "ledger": {},
             "steps": {},
             "job_bookmark_option": config.job_bookmark_option,
+            "unreadable_files": [],
         }
         self.bookmark_reads: State = {}  # what this run read, committed with the run
         self._snapshots = 0  # snapshot folders this run wrote
@@ -117,15 +120,34 @@ class JobContext:
         return self.spark.read.text(uris, wholetext=True).select(F.col("_metadata.file_path").alias("path"), "value")
 
     def _parquet_records(self, uris: list[str]) -> DataFrame:
-        rows = self.spark.read.option("mergeSchema", "true").parquet(*uris)
+        return self.records_per_file(uris, self._parquet_file_records)
+
+    def _parquet_file_records(self, uri: str) -> DataFrame:
+        rows = self.spark.read.parquet(uri)  # reads the footer now: a broken file fails here
         return rows.select(
             F.col("_metadata.file_path").alias("path"),
-            (F.col("_metadata.row_index") + 1).alias("source_line"),
+            (F.col("_metadata.row_index") + 1).cast("int").alias("source_line"),
             F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns])).alias("raw_record"),
         )
 
+    def records_per_file(self, uris: list[str], read_file: Callable[[str], DataFrame]) -> DataFrame:
+        """Each file read on its own, so one file with another schema or broken bytes cannot
+        stop the others. A file that cannot be read at all becomes one record (line 0) that
+        the record rules quarantine whole as UNREADABLE_FILE; the run's report names it."""
+        frames, unreadable = [], []
+        for uri in uris:
+            try:
+                frames.append(read_file(uri))
+            except Exception as error:  # noqa: BLE001 - whatever the reader says, the file is unreadable
+                reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
+                unreadable.append((uri, UNREADABLE_LINE, f"unreadable file: {reason}"))
+                log.warning("[%s] %s cannot be read, quarantined whole: %s", self.job_name, uri, reason)
+        self.manifest["unreadable_files"] += [uri for uri, _, _ in unreadable]
+        frames.append(self.spark.createDataFrame(unreadable, RECORD_ROWS_SCHEMA))
+        return union_all(frames)
+
     def read_avro_records(self, uris: list[str]) -> DataFrame:
-        """Platform hook: Avro rows as (path, source_line, raw_record JSON)."""
+        """Platform hook: Avro rows as (path, source_line, raw_record JSON), see records_per_file."""
         raise NotImplementedError
 
     def read_table(self, table: TableContract) -> DataFrame:

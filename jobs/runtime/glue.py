@@ -27,12 +27,16 @@ class GlueJobContext(JobContext):
         self.job = job
 
     def read_avro_records(self, uris: list[str]) -> DataFrame:
-        """Glue ships Spark's Avro reader; number rows within each file in file order."""
-        rows = self.spark.read.format("avro").load(uris).withColumn("_order", F.monotonically_increasing_id())
+        """Glue ships Spark's Avro reader; each file on its own (see records_per_file)."""
+        return self.records_per_file(uris, self._avro_file_records)
+
+    def _avro_file_records(self, uri: str) -> DataFrame:
+        """Rows numbered in file order."""
+        rows = self.spark.read.format("avro").load(uri).withColumn("_order", F.monotonically_increasing_id())
         path = F.col("_metadata.file_path")
         return rows.select(
             path.alias("path"),
-            F.row_number().over(Window.partitionBy(path).orderBy("_order")).alias("source_line"),
+            F.row_number().over(Window.partitionBy(path).orderBy("_order")).cast("int").alias("source_line"),
             F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns if c != "_order"])).alias("raw_record"),
         )
 

@@ -12,11 +12,9 @@ from pyspark.sql import DataFrame, SparkSession
 
 from jobs.runtime.bookmarks import FileBookmarks, State, merged
 from jobs.runtime.config import LAKE_ARGUMENTS, resolve_config
-from jobs.runtime.context import JobContext
+from jobs.runtime.context import RECORD_ROWS_SCHEMA, JobContext
 from jobs.runtime.run_lock import RunLock
 from jobs.runtime.session import local_session
-
-AVRO_ROWS_SCHEMA = "path string, source_line int, raw_record string"
 
 
 def local_path(uri: str) -> Path:
@@ -58,8 +56,7 @@ class LocalJobContext(JobContext):
             self.bookmark_store.save(merged(self.bookmarks(), self.bookmark_reads), self.run_id)
 
     def read_avro_records(self, uris: list[str]) -> DataFrame:
-        rows = [row for uri in uris for row in avro_rows(uri)]
-        return self.spark.createDataFrame(rows, AVRO_ROWS_SCHEMA)
+        return self.records_per_file(uris, lambda uri: self.spark.createDataFrame(avro_rows(uri), RECORD_ROWS_SCHEMA))
 
 
 def open_local_context(

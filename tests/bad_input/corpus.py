@@ -1,0 +1,178 @@
+"""The bad-input corpus: files as broken as real feeds send them, each with the outcome the
+bronze -> silver job must give its records (reason code -> records; None = accepted).
+
+The files are built here, byte by byte, so each one says how it is broken. All land on one
+ingest day; a good file per dataset lands beside them and must come through untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+
+import fastavro
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms.contracts import CUSTOMERS_SOURCE, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, BronzeSource
+
+DAY = "2026-03-02"
+HEADER = "order_id,line_no,customer_id,product_sku,order_ts,region,channel,quantity,unit_price,currency"
+TIME = f"{DAY} 10:00:00"
+
+
+def order_line(order_id: str, line_no: int = 1, customer: str = "C1", sku: str = "SKU-1") -> str:
+    return f"{order_id},{line_no},{customer},{sku},{TIME},EMEA,online,2,10.00,USD"
+
+
+def csv_file(*lines: str, bom: bool = False) -> bytes:
+    return (("\ufeff" if bom else "") + "\n".join(lines) + "\n").encode()
+
+
+CUSTOMER = {
+    "customer_id": "C1",
+    "email": "ana@example.com",
+    "phone": "+1 555 0100",
+    "updated_at": f"{DAY}T00:00:00Z",
+    "address": {"street": "1 Main St", "city": "lyon", "postal_code": "69001", "country": "FRA"},
+}
+
+
+def jsonl(*records) -> bytes:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records).encode()
+
+
+def deeply_nested(depth: int) -> str:
+    return (
+        json.dumps({**CUSTOMER, "customer_id": "C4"})[:-1] + ', "extra": ' + '{"a": ' * depth + "1" + "}" * depth + "}"
+    )
+
+
+def parquet(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+GOOD_PRODUCT = pa.table(
+    {
+        "sku": ["SKU-1"],
+        "name": ["Lamp"],
+        "category": ["home"],
+        "list_price": pa.array([10], pa.decimal128(12, 2)),
+        "unit_cost": pa.array([6], pa.decimal128(12, 2)),
+        "active": [True],
+    }
+)
+RETURN_SCHEMA = {
+    "type": "record",
+    "name": "Return",
+    "fields": [
+        {"name": "return_id", "type": "string"},
+        {"name": "order_id", "type": "string"},
+        {"name": "line_no", "type": "int"},
+        {"name": "quantity", "type": "int"},
+        {"name": "reason", "type": ["null", "string"]},
+        {"name": "returned_at", "type": "string"},
+    ],
+}
+
+
+def avro(records: list[dict]) -> bytes:
+    buffer = io.BytesIO()
+    fastavro.writer(buffer, RETURN_SCHEMA, records, sync_marker=b"0123456789abcdef")
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Case:
+    source: BronzeSource
+    name: str  # the file name, its extension the format's
+    content: bytes
+    expected: dict[str | None, int] = field(default_factory=dict)  # reason -> records
+    unreadable: bool = False  # quarantined whole, and named in the run's report
+
+    @property
+    def relative_path(self) -> str:
+        return f"{self.source.prefix}/ingest_date={DAY}/{self.name}"
+
+
+CASES = (
+    # ---- CSV (orders) ----
+    Case(ORDERS_SOURCE, "good.csv", csv_file(HEADER, order_line("O1", 1), order_line("O1", 2)), {None: 2}),
+    Case(
+        ORDERS_SOURCE,
+        "unbalanced_quotes.csv",
+        csv_file(HEADER, order_line("O2").replace("C1", '"C1')),
+        {"WRONG_FIELD_COUNT": 1},
+    ),
+    Case(ORDERS_SOURCE, "too_many_fields.csv", csv_file(HEADER, order_line("O3") + ",extra"), {"WRONG_FIELD_COUNT": 1}),
+    Case(ORDERS_SOURCE, "too_few_fields.csv", csv_file(HEADER, "O4,1,C1,SKU-1"), {"WRONG_FIELD_COUNT": 1}),
+    # A quoted newline splits the record over two lines; each half is quarantined with its line.
+    Case(
+        ORDERS_SOURCE,
+        "newline_in_quoted_field.csv",
+        csv_file(HEADER, order_line("O5", customer='"C1\nC2"')),
+        {"WRONG_FIELD_COUNT": 2},
+    ),
+    Case(ORDERS_SOURCE, "byte_order_mark.csv", csv_file(HEADER, order_line("O6"), bom=True), {None: 1}),
+    Case(
+        ORDERS_SOURCE,
+        "wrong_delimiter.csv",
+        csv_file(HEADER.replace(",", ";"), order_line("O7").replace(",", ";"), order_line("O8").replace(",", ";")),
+        {"WRONG_FIELD_COUNT": 2},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "invalid_utf8.csv",
+        csv_file(HEADER).rstrip(b"\n") + b"\n" + order_line("O9").encode().replace(b"C1", b"C\xff\xfe1") + b"\n",
+        {"BAD_ENCODING": 1},
+    ),
+    Case(ORDERS_SOURCE, "empty.csv", b""),
+    Case(ORDERS_SOURCE, "header_only.csv", csv_file(HEADER)),
+    Case(
+        ORDERS_SOURCE, "huge_field.csv", csv_file(HEADER, order_line("O10", sku="X" * 250_000)), {"RECORD_TOO_LONG": 1}
+    ),
+    # ---- JSON lines (customers) ----
+    Case(CUSTOMERS_SOURCE, "good.jsonl", jsonl(CUSTOMER), {None: 1}),
+    Case(
+        CUSTOMERS_SOURCE, "truncated.jsonl", jsonl(json.dumps({**CUSTOMER, "customer_id": "C2"})[:40]), {"NOT_JSON": 1}
+    ),
+    Case(
+        CUSTOMERS_SOURCE,
+        "wrong_types.jsonl",
+        jsonl({**CUSTOMER, "customer_id": ["C3"]}, {**CUSTOMER, "customer_id": "C3", "email": 42}),
+        {"WRONG_TYPE": 2},
+    ),
+    Case(CUSTOMERS_SOURCE, "deeply_nested.jsonl", jsonl(deeply_nested(5000)), {"NOT_JSON": 1}),
+    Case(CUSTOMERS_SOURCE, "not_json.jsonl", jsonl("this is not JSON at all", "<customer id='C5'/>"), {"NOT_JSON": 2}),
+    # ---- Parquet (products) ----
+    Case(PRODUCTS_SOURCE, "good.parquet", parquet(GOOD_PRODUCT), {None: 1}),
+    Case(
+        PRODUCTS_SOURCE,
+        "wrong_schema.parquet",
+        parquet(pa.table({"sku": pa.array([12345], pa.int64()), "price": ["cheap"]})),
+        {"WRONG_TYPE": 1},
+    ),
+    Case(PRODUCTS_SOURCE, "truncated.parquet", parquet(GOOD_PRODUCT)[:-30], {"UNREADABLE_FILE": 1}, True),
+    # ---- Avro (returns) ----
+    Case(
+        RETURNS_SOURCE,
+        "good.avro",
+        avro(
+            [
+                {
+                    "return_id": "R1",
+                    "order_id": "O1",
+                    "line_no": 1,
+                    "quantity": 1,
+                    "reason": None,
+                    "returned_at": f"{DAY}T12:00:00Z",
+                }
+            ]
+        ),
+        {None: 1},
+    ),
+    Case(RETURNS_SOURCE, "zero_bytes.avro", b"", {"UNREADABLE_FILE": 1}, True),
+)
