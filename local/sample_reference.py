@@ -236,7 +236,8 @@ RETURN_SCHEMA = fastavro.parse_schema(
 )
 
 
-def _avro(records: list[dict]) -> bytes:
+def avro_bytes(records: list[dict]) -> bytes:
+    """Return records as one Avro file; the fixed sync marker makes the bytes repeatable."""
     sink = io.BytesIO()
     fastavro.writer(sink, RETURN_SCHEMA, records, sync_marker=AVRO_SYNC_MARKER)
     return sink.getvalue()
@@ -287,7 +288,7 @@ def returns(rng: random.Random, sold_lines: dict, start: date, days: int):
         if not records:
             continue
         path = day_path("sales/returns", start + timedelta(days=d), "returns", "avro")
-        files[path] = _avro([r for r, _ in records])
+        files[path] = avro_bytes([r for r, _ in records])
         for number, (record, reason) in enumerate(records, start=1):
             outcomes[(path, number)] = reason
             if reason is None:

@@ -11,10 +11,10 @@ import io
 import json
 from dataclasses import dataclass, field
 
-import fastavro
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from local.sample_reference import avro_bytes
 from transforms.contracts import CUSTOMERS_SOURCE, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, BronzeSource
 
 DAY = "2026-03-02"
@@ -65,24 +65,6 @@ GOOD_PRODUCT = pa.table(
         "active": [True],
     }
 )
-RETURN_SCHEMA = {
-    "type": "record",
-    "name": "Return",
-    "fields": [
-        {"name": "return_id", "type": "string"},
-        {"name": "order_id", "type": "string"},
-        {"name": "line_no", "type": "int"},
-        {"name": "quantity", "type": "int"},
-        {"name": "reason", "type": ["null", "string"]},
-        {"name": "returned_at", "type": "string"},
-    ],
-}
-
-
-def avro(records: list[dict]) -> bytes:
-    buffer = io.BytesIO()
-    fastavro.writer(buffer, RETURN_SCHEMA, records, sync_marker=b"0123456789abcdef")
-    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -160,7 +142,7 @@ CASES = (
     Case(
         RETURNS_SOURCE,
         "good.avro",
-        avro(
+        avro_bytes(
             [
                 {
                     "return_id": "R1",
