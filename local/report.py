@@ -19,6 +19,9 @@ def _ledger_lines(manifests: dict[str, dict]) -> list[str]:
     lines = []
     for manifest in manifests.values():
         for dataset, ledger in manifest.get("ledger", {}).items():
+            if not ledger["files"]:
+                lines.append(f"  {dataset}: nothing new since the last committed run")
+                continue
             lines.append(
                 f"  {dataset}: {ledger['rows_in']} landed rows = {ledger['rows_silver']} to silver"
                 f" + {ledger['rows_quarantined']} quarantined, from {len(ledger['files'])} file(s)"
