@@ -277,6 +277,8 @@ class JobContext:
         write_text(self.spark, uri, json.dumps(self.manifest, indent=2, default=str))
         failpoints.reach(f"{self.job_name}:before bookmark commit")
         self.commit_bookmarks()
+        # The line CloudWatch counts to tell whether the lake is fresh (infra/modules/cloudwatch).
+        log.info("[%s] run committed (%s)", self.job_name, self.run_id)
         return self.manifest
 
 

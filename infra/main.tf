@@ -1,0 +1,80 @@
+# The Sales Data Lake on AWS: the same job scripts as `make run-local`, on Glue 6.0.
+data "aws_caller_identity" "current" {}
+
+locals {
+  name       = "${var.project}-${var.environment}"
+  account_id = data.aws_caller_identity.current.account_id
+}
+
+module "kms" {
+  source     = "./modules/kms"
+  name       = local.name
+  account_id = local.account_id
+  region     = var.region
+}
+
+module "s3" {
+  source       = "./modules/s3"
+  bucket_names = var.bucket_names
+  kms_key_arn  = module.kms.key_arn
+  account_id   = local.account_id
+}
+
+module "cloudwatch" {
+  source                     = "./modules/cloudwatch"
+  name                       = local.name
+  account_id                 = local.account_id
+  region                     = var.region
+  kms_key_arn                = module.kms.key_arn
+  log_retention_days         = var.log_retention_days
+  alarm_email                = var.alarm_email
+  job_names                  = module.glue.job_names
+  crawler_names              = module.glue.crawler_names
+  bucket_ids                 = module.s3.bucket_ids
+  bucket_size_alarm_bytes    = var.bucket_size_alarm_bytes
+  job_duration_alarm_minutes = var.job_duration_alarm_minutes
+  freshness_alarm_hours      = var.freshness_alarm_hours
+}
+
+module "athena" {
+  source               = "./modules/athena"
+  name                 = local.name
+  results_bucket       = module.s3.bucket_ids["athena_results"]
+  kms_key_arn          = module.kms.key_arn
+  bytes_scanned_cutoff = var.athena_bytes_scanned_cutoff
+  queries_dir          = "${path.root}/queries"
+  database             = "sales_gold"
+}
+
+module "iam" {
+  source                = "./modules/iam"
+  name                  = local.name
+  account_id            = local.account_id
+  region                = var.region
+  domains               = var.domains
+  bucket_arns           = module.s3.bucket_arns
+  kms_key_arn           = module.kms.key_arn
+  job_log_group_arns    = [module.cloudwatch.job_log_group_arn]
+  crawler_log_group_arn = module.cloudwatch.crawler_log_group_arn
+  athena_workgroup_arn  = module.athena.workgroup_arn
+  analyst_principals    = var.analyst_principals
+}
+
+module "glue" {
+  source             = "./modules/glue"
+  name               = local.name
+  domains            = var.domains
+  layers             = var.layers
+  bucket_ids         = module.s3.bucket_ids
+  kms_key_arn        = module.kms.key_arn
+  job_role_arn       = module.iam.job_role_arn
+  crawler_role_arn   = module.iam.crawler_role_arn
+  job_log_group_name = module.cloudwatch.job_log_group_name
+  crawler_schedule   = var.crawler_schedule
+  pipeline_schedule  = var.pipeline_schedule
+  job_sizes          = var.job_sizes
+  jobs_dir           = "${path.root}/../jobs"
+  wheel_path         = var.wheel_path
+  quality_mode       = var.quality_mode
+  pii_hash_key       = var.pii_hash_key
+}

@@ -1,0 +1,188 @@
+# The catalog (databases per domain and layer, encrypted), the bronze crawlers, the jobs
+# (one per script in jobs/), and the pipeline: a scheduled start, then each job when the one
+# before it succeeded, in one Glue workflow.
+
+locals {
+  databases = toset(flatten([for domain in var.domains : [for layer in var.layers : "${domain}_${layer}"]]))
+
+  # The arguments each job script resolves (its ARGUMENTS); tests/test_infra.py keeps the
+  # two sides equal. On Glue the layer URIs are explicit, so lake_root only names the prefix.
+  lake_arguments = {
+    "--lake_root"                  = "s3://${var.bucket_ids.artifacts}/lake"
+    "--bronze_uri"                 = "s3://${var.bucket_ids.bronze}"
+    "--silver_uri"                 = "s3://${var.bucket_ids.silver}/silver"
+    "--quarantine_uri"             = "s3://${var.bucket_ids.silver}/quarantine"
+    "--gold_uri"                   = "s3://${var.bucket_ids.gold}"
+    "--state_uri"                  = "s3://${var.bucket_ids.artifacts}/state"
+    "--quality_mode"               = var.quality_mode
+    "--pii_hash_key"               = var.pii_hash_key
+    "--full_refresh"               = "false"
+    "--lock_wait_seconds"          = "0"
+    "--snapshot_retention_seconds" = "3600"
+    "--job-bookmark-option"        = "job-bookmark-enable"
+  }
+
+  # What Glue itself reads: script language, the wheel, metrics, logs, catalog.
+  platform_arguments = {
+    "--job-language"                     = "python"
+    "--extra-py-files"                   = "s3://${var.bucket_ids.artifacts}/${aws_s3_object.wheel.key}"
+    "--enable-metrics"                   = "true"
+    "--enable-continuous-cloudwatch-log" = "true"
+    "--continuous-log-logGroup"          = var.job_log_group_name
+    "--enable-glue-datacatalog"          = "true"
+    "--TempDir"                          = "s3://${var.bucket_ids.artifacts}/tmp/"
+  }
+
+  jobs = {
+    bronze_to_silver = { script = "bronze_to_silver.py", after = null }
+    silver_to_gold   = { script = "silver_to_gold.py", after = "bronze_to_silver" }
+  }
+}
+
+resource "aws_glue_catalog_database" "this" {
+  for_each    = local.databases
+  name        = each.value
+  description = "${each.value} of the Sales Data Lake"
+}
+
+resource "aws_glue_data_catalog_encryption_settings" "this" {
+  data_catalog_encryption_settings {
+    encryption_at_rest {
+      catalog_encryption_mode = "SSE-KMS"
+      sse_aws_kms_key_id      = var.kms_key_arn
+    }
+    connection_password_encryption {
+      return_connection_password_encrypted = true
+      aws_kms_key_id                       = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_glue_security_configuration" "this" {
+  name = var.name
+  encryption_configuration {
+    s3_encryption {
+      s3_encryption_mode = "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+  }
+}
+
+# ---- the crawlers: one per domain, into its bronze database --------------------------------
+resource "aws_glue_crawler" "bronze" {
+  for_each               = toset(var.domains)
+  name                   = "${var.name}-${each.key}-bronze"
+  database_name          = aws_glue_catalog_database.this["${each.key}_bronze"].name
+  role                   = var.crawler_role_arn
+  schedule               = var.crawler_schedule
+  security_configuration = aws_glue_security_configuration.this.name
+
+  s3_target {
+    path = "s3://${var.bucket_ids.bronze}/${each.key}/"
+  }
+
+  # New columns and widened types are applied; a table gone from S3 is only marked deprecated.
+  schema_change_policy {
+    update_behavior = "UPDATE_IN_DATABASE"
+    delete_behavior = "DEPRECATE_IN_DATABASE"
+  }
+
+  recrawl_policy {
+    recrawl_behavior = "CRAWL_EVERYTHING"
+  }
+
+  configuration = jsonencode({
+    Version = 1.0
+    Grouping = {
+      TableGroupingPolicy = "CombineCompatibleSchemas"
+      TableLevelConfiguration = 3 # s3://bucket/<domain>/<dataset>/ is one table
+    }
+    CrawlerOutput = {
+      Partitions = { AddOrUpdateBehavior = "InheritFromTable" }
+    }
+  })
+}
+
+# ---- the jobs ----------------------------------------------------------------------------
+resource "aws_s3_object" "script" {
+  for_each    = local.jobs
+  bucket      = var.bucket_ids.artifacts
+  key         = "jobs/${each.value.script}"
+  source      = "${var.jobs_dir}/${each.value.script}"
+  source_hash = filemd5("${var.jobs_dir}/${each.value.script}")
+}
+
+resource "aws_s3_object" "wheel" {
+  bucket      = var.bucket_ids.artifacts
+  key         = "wheels/${basename(var.wheel_path)}"
+  source      = var.wheel_path
+  source_hash = filemd5(var.wheel_path)
+}
+
+resource "aws_glue_job" "this" {
+  for_each               = local.jobs
+  name                   = "${var.name}-${each.key}"
+  role_arn               = var.job_role_arn
+  glue_version           = "6.0"
+  worker_type            = var.job_sizes[each.key].worker_type
+  number_of_workers      = var.job_sizes[each.key].number_of_workers
+  timeout                = var.job_sizes[each.key].timeout_minutes
+  max_retries            = 0 # a failed run is rerun by hand or by the next trigger, after a look
+  security_configuration = aws_glue_security_configuration.this.name
+
+  command {
+    name            = "glueetl"
+    python_version  = "3"
+    script_location = "s3://${var.bucket_ids.artifacts}/${aws_s3_object.script[each.key].key}"
+  }
+
+  execution_property {
+    max_concurrent_runs = 1 # one run of a job at a time, as the local run lock does
+  }
+
+  default_arguments = merge(local.platform_arguments, local.lake_arguments)
+}
+
+# ---- the pipeline ------------------------------------------------------------------------
+resource "aws_glue_workflow" "pipeline" {
+  name                = "${var.name}-pipeline"
+  description         = "bronze_to_silver, then silver_to_gold when it succeeded"
+  max_concurrent_runs = 1
+}
+
+resource "aws_glue_trigger" "start" {
+  name          = "${var.name}-start"
+  type          = "SCHEDULED"
+  schedule      = var.pipeline_schedule
+  workflow_name = aws_glue_workflow.pipeline.name
+
+  actions {
+    job_name = aws_glue_job.this["bronze_to_silver"].name
+  }
+}
+
+resource "aws_glue_trigger" "after" {
+  for_each      = { for name, job in local.jobs : name => job if job.after != null }
+  name          = "${var.name}-${each.key}-after-${each.value.after}"
+  type          = "CONDITIONAL"
+  workflow_name = aws_glue_workflow.pipeline.name
+
+  predicate {
+    conditions {
+      job_name = aws_glue_job.this[each.value.after].name
+      state    = "SUCCEEDED"
+    }
+  }
+
+  actions {
+    job_name = aws_glue_job.this[each.key].name
+  }
+}

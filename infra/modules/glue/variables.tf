@@ -1,0 +1,79 @@
+variable "name" {
+  description = "Prefix of the Glue resource names."
+  type        = string
+}
+
+variable "domains" {
+  description = "The lake's domains."
+  type        = list(string)
+}
+
+variable "layers" {
+  description = "The layers each domain has a database for (<domain>_<layer>)."
+  type        = list(string)
+}
+
+variable "bucket_ids" {
+  description = "Bucket name per purpose: bronze, silver, gold, artifacts, ..."
+  type        = map(string)
+}
+
+variable "kms_key_arn" {
+  description = "The lake's KMS key (catalog, job output, logs, bookmarks)."
+  type        = string
+}
+
+variable "job_role_arn" {
+  description = "Role the jobs run as."
+  type        = string
+}
+
+variable "crawler_role_arn" {
+  description = "Role the crawlers run as."
+  type        = string
+}
+
+variable "job_log_group_name" {
+  description = "Log group of the jobs' continuous logs."
+  type        = string
+}
+
+variable "crawler_schedule" {
+  description = "When the crawlers run (Glue cron expression)."
+  type        = string
+}
+
+variable "pipeline_schedule" {
+  description = "When the pipeline starts (Glue cron expression)."
+  type        = string
+}
+
+variable "job_sizes" {
+  description = "Worker type, worker count and timeout (minutes) per job."
+  type = map(object({
+    worker_type       = string
+    number_of_workers = number
+    timeout_minutes   = number
+  }))
+}
+
+variable "jobs_dir" {
+  description = "The repository's jobs/ folder, whose scripts are uploaded."
+  type        = string
+}
+
+variable "wheel_path" {
+  description = "The wheel from `make package`."
+  type        = string
+}
+
+variable "quality_mode" {
+  description = "enforce or warn."
+  type        = string
+}
+
+variable "pii_hash_key" {
+  description = "Secret key of the keyed PII hash."
+  type        = string
+  sensitive   = true
+}

@@ -1,0 +1,14 @@
+output "job_role_arn" {
+  description = "Role the Glue jobs run as."
+  value       = aws_iam_role.job.arn
+}
+
+output "crawler_role_arn" {
+  description = "Role the bronze crawlers run as."
+  value       = aws_iam_role.crawler.arn
+}
+
+output "analyst_role_arn" {
+  description = "Role analysts assume to query gold through Athena."
+  value       = aws_iam_role.analyst.arn
+}

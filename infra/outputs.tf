@@ -1,0 +1,39 @@
+output "bucket_names" {
+  description = "Bucket name per purpose."
+  value       = module.s3.bucket_ids
+}
+
+output "glue_jobs" {
+  description = "Glue job name per job script."
+  value       = module.glue.job_names
+}
+
+output "glue_crawlers" {
+  description = "Bronze crawler name per domain."
+  value       = module.glue.crawler_names
+}
+
+output "glue_databases" {
+  description = "Every catalog database (<domain>_<layer>)."
+  value       = module.glue.database_names
+}
+
+output "pipeline_workflow" {
+  description = "The Glue workflow that runs the jobs in order."
+  value       = module.glue.workflow_name
+}
+
+output "athena_workgroup" {
+  description = "The analysts' Athena workgroup."
+  value       = module.athena.workgroup_name
+}
+
+output "analyst_role_arn" {
+  description = "Role analysts assume to query gold."
+  value       = module.iam.analyst_role_arn
+}
+
+output "alert_topic_arn" {
+  description = "SNS topic of the lake's alarms."
+  value       = module.cloudwatch.alert_topic_arn
+}

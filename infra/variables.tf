@@ -1,0 +1,133 @@
+variable "region" {
+  description = "AWS region to deploy the lake to."
+  type        = string
+}
+
+variable "project" {
+  description = "Short project name, used as a prefix of every resource name."
+  type        = string
+  default     = "sdl"
+}
+
+variable "environment" {
+  description = "Deployment environment (dev, prod, ...), part of every resource name."
+  type        = string
+}
+
+variable "bucket_names" {
+  description = "Globally unique S3 bucket names, one per purpose: bronze, silver, gold, logs, artifacts, athena_results."
+  type = object({
+    bronze         = string
+    silver         = string
+    gold           = string
+    logs           = string
+    artifacts      = string
+    athena_results = string
+  })
+}
+
+variable "domains" {
+  description = "The lake's domains; each has one Glue database per layer, named <domain>_<layer>."
+  type        = list(string)
+  default     = ["sales", "customer", "product"]
+}
+
+variable "layers" {
+  description = "The catalog layers each domain has a database for."
+  type        = list(string)
+  default     = ["bronze", "silver", "quarantine", "gold"]
+}
+
+variable "crawler_schedule" {
+  description = "When the bronze crawlers run (Glue cron expression, UTC)."
+  type        = string
+  default     = "cron(15 1 * * ? *)"
+}
+
+variable "pipeline_schedule" {
+  description = "When the first job of the pipeline starts (Glue cron expression, UTC); the others follow on success."
+  type        = string
+  default     = "cron(0 2 * * ? *)"
+}
+
+variable "job_sizes" {
+  description = "Worker type, worker count and timeout (minutes) per Glue job."
+  type = map(object({
+    worker_type       = string
+    number_of_workers = number
+    timeout_minutes   = number
+  }))
+  default = {
+    bronze_to_silver = { worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 60 }
+    silver_to_gold   = { worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 60 }
+  }
+}
+
+variable "wheel_path" {
+  description = "The wheel built by `make package`, uploaded and loaded by every job with --extra-py-files."
+  type        = string
+  default     = "../dist/sales_data_lake-0.1.0-py3-none-any.whl"
+}
+
+variable "pii_hash_key" {
+  description = "Secret key of the keyed PII hash (--pii_hash_key). Pass it with TF_VAR_pii_hash_key, never in a file."
+  type        = string
+  sensitive   = true
+}
+
+variable "quality_mode" {
+  description = "enforce: a failed critical expectation fails the job; warn: it is only reported."
+  type        = string
+  default     = "enforce"
+
+  validation {
+    condition     = contains(["enforce", "warn"], var.quality_mode)
+    error_message = "quality_mode must be enforce or warn."
+  }
+}
+
+variable "log_retention_days" {
+  description = "How long job and crawler logs are kept."
+  type        = number
+  default     = 365
+}
+
+variable "alarm_email" {
+  description = "Where alerts go (an SNS email subscription); empty for none."
+  type        = string
+  default     = ""
+}
+
+variable "job_duration_alarm_minutes" {
+  description = "Alarm when a job run takes longer than this."
+  type        = number
+  default     = 45
+}
+
+variable "freshness_alarm_hours" {
+  description = "Alarm when gold has not been published for this long."
+  type        = number
+  default     = 26
+}
+
+variable "bucket_size_alarm_bytes" {
+  description = "Alarm when a layer's bucket grows beyond this many bytes."
+  type        = map(number)
+  default = {
+    bronze = 500000000000
+    silver = 250000000000
+    gold   = 50000000000
+  }
+}
+
+variable "athena_bytes_scanned_cutoff" {
+  description = "The most bytes one Athena query in the analysts' workgroup may scan."
+  type        = number
+  default     = 10737418240
+}
+
+variable "analyst_principals" {
+  description = "IAM principal ARNs allowed to assume the analyst role."
+  type        = list(string)
+  default     = []
+}
