@@ -75,6 +75,7 @@ module "glue" {
   job_sizes          = var.job_sizes
   jobs_dir           = "${path.root}/../jobs"
   wheel_path         = var.wheel_path
+  python_modules     = var.python_modules
   quality_mode       = var.quality_mode
   pii_hash_key       = var.pii_hash_key
 }

@@ -69,6 +69,12 @@ variable "wheel_path" {
   default     = "../dist/sales_data_lake-0.1.0-py3-none-any.whl"
 }
 
+variable "python_modules" {
+  description = "Libraries the jobs need that Glue 6.0 does not ship (pandas, pyarrow, boto3 it does), pinned as in requirements.txt."
+  type        = list(string)
+  default     = ["great-expectations==1.24.1", "fastavro==1.13.1"]
+}
+
 variable "pii_hash_key" {
   description = "Secret key of the keyed PII hash (--pii_hash_key). Pass it with TF_VAR_pii_hash_key, never in a file."
   type        = string

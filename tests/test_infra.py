@@ -24,6 +24,7 @@ JOB_SCRIPTS = sorted(p.stem for p in (REPO / "jobs").glob("*.py") if p.stem != "
 GLUE_ARGUMENTS = {
     "--job-language",
     "--extra-py-files",
+    "--additional-python-modules",
     "--enable-metrics",
     "--enable-continuous-cloudwatch-log",
     "--continuous-log-logGroup",
@@ -195,6 +196,11 @@ def test_every_variable_is_typed_and_described():
         for block in unquoted(hcl2.load(path.open()))["variable"]:
             for name, body in block.items():
                 assert body.get("type") and body.get("description"), f"{path.relative_to(REPO)}: {name}"
+
+
+def test_the_libraries_glue_installs_are_pinned_as_in_requirements():
+    pins = set((REPO / "requirements.txt").read_text().split())
+    assert variable_default("python_modules") and set(variable_default("python_modules")) <= pins
 
 
 def test_the_example_settings_set_every_root_variable():

@@ -22,10 +22,12 @@ locals {
     "--job-bookmark-option"        = "job-bookmark-enable"
   }
 
-  # What Glue itself reads: script language, the wheel, metrics, logs, catalog.
+  # What Glue itself reads: script language, the wheel and the libraries Glue does not ship
+  # (pip-installed at start), metrics, logs, catalog.
   platform_arguments = {
     "--job-language"                     = "python"
     "--extra-py-files"                   = "s3://${var.bucket_ids.artifacts}/${aws_s3_object.wheel.key}"
+    "--additional-python-modules"        = join(",", var.python_modules)
     "--enable-metrics"                   = "true"
     "--enable-continuous-cloudwatch-log" = "true"
     "--continuous-log-logGroup"          = var.job_log_group_name

@@ -77,3 +77,8 @@ variable "pii_hash_key" {
   type        = string
   sensitive   = true
 }
+
+variable "python_modules" {
+  description = "Libraries the lake needs that Glue 6.0 does not ship, pinned (--additional-python-modules)."
+  type        = list(string)
+}
