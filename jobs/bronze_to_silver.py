@@ -78,13 +78,12 @@ def refresh_kept_rows(dataset: str, kept: DataFrame, batches: dict[str, Batch]) 
     return kept.limit(0)
 
 
-def clean_all(ctx: JobContext) -> dict[str, Batch]:
+def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]:
     """Every new record with a reason code (or none), ranked against what silver holds.
 
     Each dataset is cleaned against silver as it will be after this batch (orders against
     all FX rates, returns against all orders), so a batch needs no earlier batch re-read.
     """
-    landed = {source.dataset: ctx.read_bronze(source) for source, *_ in DATASETS}
     silver = {source.dataset: ctx.read_table(table) for source, table, *_ in DATASETS}
 
     def now(dataset: str) -> DataFrame:
@@ -126,12 +125,13 @@ def changed_order_dates(orders_partitions: list[dict], returns: Batch) -> list[s
 
 def main(ctx: JobContext) -> dict:
     with ctx.step("read and clean bronze"):
-        batches = clean_all(ctx)
+        landed = {source.dataset: ctx.read_bronze(source) for source, *_ in DATASETS}
+        if not any(ctx.manifest["inputs"].values()):
+            ctx.record_metric("new_files", 0)
+            return ctx.commit()
+        batches = clean_all(ctx, landed)
         for source, *_ in DATASETS:
             ctx.record_ledger(source.dataset, outcome_counts(batches[source.dataset].rows))
-    if not any(ctx.manifest["inputs"].values()):
-        ctx.record_metric("new_files", 0)
-        return ctx.commit()
     with ctx.step("validate silver"):
         for source, _, suite, _ in DATASETS:
             ctx.check_quality(batches[source.dataset].to_write(), suite)

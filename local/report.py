@@ -18,6 +18,8 @@ def table_counts(spark) -> dict[str, int]:
 def _ledger_lines(manifests: dict[str, dict]) -> list[str]:
     lines = []
     for manifest in manifests.values():
+        if manifest.get("metrics", {}).get("new_files") == 0:
+            lines.append("  nothing new since the last committed run: no bronze file read")
         for dataset, ledger in manifest.get("ledger", {}).items():
             if not ledger["files"]:
                 lines.append(f"  {dataset}: nothing new since the last committed run")
