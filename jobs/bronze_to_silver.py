@@ -7,7 +7,6 @@ Reads like the flow chart it is: read -> clean -> validate -> write -> commit.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 from pyspark.sql import DataFrame
 
@@ -18,24 +17,18 @@ from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
 from transforms import contracts as c
 from transforms.customers import clean_customers, customer_versions_newest_first
-from transforms.frames import accepted, outcome_counts, to_quarantine, union_all
+from transforms.dependents import refresh_kept_rows, returns_order_dates
+from transforms.frames import accepted, outcome_counts
 from transforms.fx import clean_fx_rates
-from transforms.incremental import (
-    LINEAGE,
-    batch_rows,
-    beaten_silver_rows,
-    current_silver,
-    kept_silver,
-    rank_against_silver,
-    replaced_lineage,
-)
-from transforms.orders import clean_orders, repriced_orders, with_reference_flags
+from transforms.incremental import Batch, current_silver, kept_silver, quarantine_rows, rank_against_silver
+from transforms.orders import clean_orders, with_reference_flags
 from transforms.products import clean_products
-from transforms.returns import clean_returns, relinked_returns
+from transforms.returns import clean_returns
 
 ARGUMENTS = LAKE_ARGUMENTS
 
-# (source, silver table, suite, version order if not the landing order), in the order the cleaning depends on them.
+# (source, silver table, suite, version order if not the landing order), in the order the
+# cleaning depends on them.
 DATASETS = (
     (c.FX_RATES_SOURCE, c.SILVER_FX_RATES, suites.SILVER_FX_RATES_SUITE, None),
     (c.CUSTOMERS_SOURCE, c.SILVER_CUSTOMERS, suites.SILVER_CUSTOMERS_SUITE, customer_versions_newest_first),
@@ -43,39 +36,6 @@ DATASETS = (
     (c.ORDERS_SOURCE, c.SILVER_ORDERS, suites.SILVER_ORDERS_SUITE, None),
     (c.RETURNS_SOURCE, c.SILVER_RETURNS, suites.SILVER_RETURNS_SUITE, None),
 )
-
-
-@dataclass
-class Batch:
-    """One dataset's new records against silver."""
-
-    ranked: DataFrame  # the batch's rows (reason or none) and their silver rivals
-    refreshed: DataFrame  # kept silver rows re-derived because something they depend on changed
-    current: DataFrame  # silver as it will be after this run
-
-    @property
-    def rows(self) -> DataFrame:
-        return batch_rows(self.ranked)
-
-    def to_write(self) -> DataFrame:
-        """The batch's accepted rows and the re-derived ones, in silver's columns."""
-        columns = self.current.columns
-        return accepted(self.rows).select(*columns).unionByName(self.refreshed.select(*columns))
-
-    def removed_lineage(self) -> DataFrame:
-        return replaced_lineage(self.ranked).unionByName(self.refreshed.select(*LINEAGE))
-
-
-def refresh_kept_rows(dataset: str, kept: DataFrame, batches: dict[str, Batch]) -> DataFrame:
-    """Kept silver rows whose derived values this batch changes: orders of a day whose FX rate
-    was published or corrected, returns of an order line that changed."""
-    if dataset == "orders":
-        fx = batches["fx_rates"]
-        return repriced_orders(kept, accepted(fx.rows), fx.current)
-    if dataset == "returns":
-        orders = batches["orders"]
-        return relinked_returns(kept, orders.to_write(), orders.current)
-    return kept.limit(0)
 
 
 def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]:
@@ -114,13 +74,9 @@ def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]
 
 
 def changed_order_dates(orders_partitions: list[dict], returns: Batch) -> list[str]:
-    """Order dates whose gold numbers this run can change: rewritten order partitions, and the
-    order dates of returns that came in, went out or were re-derived."""
-    beaten = beaten_silver_rows(returns.ranked, c.SILVER_RETURNS.column_names)
-    frames = [accepted(returns.rows), beaten, returns.refreshed]
+    """Order dates whose gold numbers this run can change (see `returns_order_dates`)."""
     dates = {str(p["order_date"]) for p in orders_partitions}
-    dates |= {str(r.order_date) for r in union_all([f.select("order_date") for f in frames]).distinct().collect()}
-    return sorted(dates)
+    return sorted(dates | {str(r.order_date) for r in returns_order_dates(returns).collect()})
 
 
 def main(ctx: JobContext) -> dict:
@@ -144,14 +100,10 @@ def main(ctx: JobContext) -> dict:
         # leaves silver, so a crash between the two can duplicate it for a moment (the rerun
         # heals that) but never lose it.
         for domain, quarantine in c.QUARANTINE_TABLES.items():
-            rows, lineage = [], []
-            for source, table, *_ in DATASETS:
-                if source.domain == domain:
-                    batch = batches[source.dataset]
-                    beaten = beaten_silver_rows(batch.ranked, table.column_names)
-                    rows += [to_quarantine(frame, source.dataset, table.primary_key) for frame in (batch.rows, beaten)]
-                    lineage += [batch.rows.select(*LINEAGE), beaten.select(*LINEAGE)]
-            ctx.merge_into(union_all(rows), quarantine, union_all(lineage))
+            rows, lineage = quarantine_rows(
+                [(s.dataset, table, batches[s.dataset]) for s, table, *_ in DATASETS if s.domain == domain]
+            )
+            ctx.merge_into(rows, quarantine, lineage)
         affected = {}
         for source, table, _, _ in DATASETS:
             batch = batches[source.dataset]

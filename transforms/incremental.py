@@ -11,11 +11,21 @@ record stays in exactly one place.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from transforms.frames import REJECT_REASON, SUPERSEDED, flag_superseded, newest_landed_first
+from transforms.contracts import TableContract
+from transforms.frames import (
+    REJECT_REASON,
+    SUPERSEDED,
+    accepted,
+    flag_superseded,
+    newest_landed_first,
+    to_quarantine,
+    union_all,
+)
 
 LINEAGE = ("source_file", "source_line")
 ORIGIN = "_origin"
@@ -87,3 +97,36 @@ def current_silver(kept: DataFrame, refreshed: DataFrame, ranked: DataFrame) -> 
 def replaced_lineage(ranked: DataFrame) -> DataFrame:
     """Lineage of every silver row the batch takes out: records it re-reads, versions it beats."""
     return batch_rows(ranked).select(*LINEAGE).unionByName(_beaten(ranked).select(*LINEAGE))
+
+
+@dataclass
+class Batch:
+    """One dataset's new records against silver."""
+
+    ranked: DataFrame  # the batch's rows (reason or none) and their silver rivals
+    refreshed: DataFrame  # kept silver rows re-derived because something they depend on changed
+    current: DataFrame  # silver as it will be after this run
+
+    @property
+    def rows(self) -> DataFrame:
+        return batch_rows(self.ranked)
+
+    def to_write(self) -> DataFrame:
+        """The batch's accepted rows and the re-derived ones, in silver's columns."""
+        columns = self.current.columns
+        return accepted(self.rows).select(*columns).unionByName(self.refreshed.select(*columns))
+
+    def removed_lineage(self) -> DataFrame:
+        """Lineage of the silver rows this batch takes out or rewrites."""
+        return replaced_lineage(self.ranked).unionByName(self.refreshed.select(*LINEAGE))
+
+
+def quarantine_rows(batches: Sequence[tuple[str, TableContract, Batch]]) -> tuple[DataFrame, DataFrame]:
+    """A domain's quarantine rows from its datasets' batches (rejected records and silver
+    versions beaten by newer ones), and the lineage they replace in quarantine."""
+    rows, lineage = [], []
+    for dataset, table, batch in batches:
+        beaten = beaten_silver_rows(batch.ranked, table.column_names)
+        rows += [to_quarantine(frame, dataset, table.primary_key) for frame in (batch.rows, beaten)]
+        lineage += [batch.rows.select(*LINEAGE), beaten.select(*LINEAGE)]
+    return union_all(rows), union_all(lineage)
