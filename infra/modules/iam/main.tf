@@ -100,17 +100,6 @@ data "aws_iam_policy_document" "job" {
   }
 }
 
-resource "aws_iam_role" "job" {
-  name               = "${var.name}-glue-job"
-  assume_role_policy = data.aws_iam_policy_document.glue_assume.json
-}
-
-resource "aws_iam_role_policy" "job" {
-  name   = "lake-access"
-  role   = aws_iam_role.job.id
-  policy = data.aws_iam_policy_document.job.json
-}
-
 # ---- Crawlers: read bronze, write the bronze databases -----------------------------------
 data "aws_iam_policy_document" "crawler" {
   statement {
@@ -138,17 +127,6 @@ data "aws_iam_policy_document" "crawler" {
     actions   = local.use_key
     resources = [var.kms_key_arn]
   }
-}
-
-resource "aws_iam_role" "crawler" {
-  name               = "${var.name}-glue-crawler"
-  assume_role_policy = data.aws_iam_policy_document.glue_assume.json
-}
-
-resource "aws_iam_role_policy" "crawler" {
-  name   = "bronze-discovery"
-  role   = aws_iam_role.crawler.id
-  policy = data.aws_iam_policy_document.crawler.json
 }
 
 # ---- Analysts: read gold and use the Athena workgroup, nothing else ----------------------
@@ -204,13 +182,33 @@ data "aws_iam_policy_document" "analyst" {
   }
 }
 
-resource "aws_iam_role" "analyst" {
-  name               = "${var.name}-analyst"
-  assume_role_policy = data.aws_iam_policy_document.analyst_assume.json
+# ---- the roles, each with its one inline policy -------------------------------------------
+locals {
+  roles = {
+    glue-job = {
+      trust  = data.aws_iam_policy_document.glue_assume.json
+      policy = data.aws_iam_policy_document.job.json
+    }
+    glue-crawler = {
+      trust  = data.aws_iam_policy_document.glue_assume.json
+      policy = data.aws_iam_policy_document.crawler.json
+    }
+    analyst = {
+      trust  = data.aws_iam_policy_document.analyst_assume.json
+      policy = data.aws_iam_policy_document.analyst.json
+    }
+  }
 }
 
-resource "aws_iam_role_policy" "analyst" {
-  name   = "gold-and-athena"
-  role   = aws_iam_role.analyst.id
-  policy = data.aws_iam_policy_document.analyst.json
+resource "aws_iam_role" "this" {
+  for_each           = local.roles
+  name               = "${var.name}-${each.key}"
+  assume_role_policy = each.value.trust
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = local.roles
+  name     = "${each.key}-access"
+  role     = aws_iam_role.this[each.key].id
+  policy   = each.value.policy
 }

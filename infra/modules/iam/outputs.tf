@@ -1,14 +1,14 @@
 output "job_role_arn" {
   description = "Role the Glue jobs run as."
-  value       = aws_iam_role.job.arn
+  value       = aws_iam_role.this["glue-job"].arn
 }
 
 output "crawler_role_arn" {
   description = "Role the bronze crawlers run as."
-  value       = aws_iam_role.crawler.arn
+  value       = aws_iam_role.this["glue-crawler"].arn
 }
 
 output "analyst_role_arn" {
   description = "Role analysts assume to query gold through Athena."
-  value       = aws_iam_role.analyst.arn
+  value       = aws_iam_role.this["analyst"].arn
 }
