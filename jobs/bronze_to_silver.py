@@ -16,14 +16,14 @@ from jobs.runtime.config import LAKE_ARGUMENTS
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
 from transforms import contracts as c
-from transforms.customers import clean_customers, customer_versions_newest_first
-from transforms.dependents import refresh_kept_rows, returns_order_dates
+from transforms.customers import customer_versions_newest_first, customers_with_reasons
+from transforms.dependents import refresh_kept_rows, returns_order_dates, returns_to_read_again
 from transforms.frames import accepted, outcome_counts
-from transforms.fx import clean_fx_rates
+from transforms.fx import fx_rates_with_reasons
 from transforms.incremental import Batch, current_silver, kept_silver, quarantine_rows, rank_against_silver
-from transforms.orders import clean_orders, with_reference_flags
-from transforms.products import clean_products
-from transforms.returns import clean_returns
+from transforms.orders import orders_with_reasons, with_reference_flags
+from transforms.products import products_with_reasons
+from transforms.returns import returns_with_reasons
 
 ARGUMENTS = LAKE_ARGUMENTS
 
@@ -43,6 +43,7 @@ def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]
 
     Each dataset is cleaned against silver as it will be after this batch (orders against
     all FX rates, returns against all orders), so a batch needs no earlier batch re-read.
+    Versions are ranked once, over the batch and silver together (`rank_against_silver`).
     """
     silver = {source.dataset: ctx.read_table(table) for source, table, *_ in DATASETS}
 
@@ -50,27 +51,41 @@ def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]
         return batches[dataset].current
 
     cleaners = {
-        "fx_rates": lambda: clean_fx_rates(landed["fx_rates"]),
-        "customers": lambda: clean_customers(landed["customers"], ctx.config.pii_hash_key),
-        "products": lambda: clean_products(landed["products"]),
-        "orders": lambda: clean_orders(landed["orders"], now("fx_rates")).transform(
+        "fx_rates": lambda: fx_rates_with_reasons(landed["fx_rates"]),
+        "customers": lambda: customers_with_reasons(landed["customers"], ctx.config.pii_hash_key),
+        "products": lambda: products_with_reasons(landed["products"]),
+        "orders": lambda: orders_with_reasons(landed["orders"], now("fx_rates")).transform(
             with_reference_flags, now("customers"), now("products")
         ),
-        "returns": lambda: clean_returns(landed["returns"], now("orders")),
+        "returns": lambda: returns_with_reasons(
+            landed["returns"].unionByName(returns_read_again(ctx, silver["returns"], batches["orders"])), now("orders")
+        ),
     }
     batches: dict[str, Batch] = {}
     for source, table, _, version_order in DATASETS:
         dataset = source.dataset
         newest_first = version_order() if version_order else None
-        # Checkpointed: later datasets are cleaned against these, and their plans would
-        # otherwise carry every plan before them.
+        # The ranked batch and the re-derived rows are materialized once: everything after
+        # reads them. Silver as it will be (`current`) stays a plan over them: later datasets
+        # broadcast the small reference tables, and returns filter orders to the lines they
+        # point at, so a copy of all of it (millions of order lines) would only cost.
         ranked = rank_against_silver(cleaners[dataset](), silver[dataset], table.primary_key, newest_first)
         ranked = ranked.localCheckpoint()
         kept = kept_silver(ranked, silver[dataset])
         refreshed = refresh_kept_rows(dataset, kept, batches).localCheckpoint()
-        current = current_silver(kept, refreshed, ranked).localCheckpoint()
+        current = current_silver(kept, refreshed, ranked)
         batches[dataset] = Batch(ranked, refreshed, current)
     return batches
+
+
+def returns_read_again(ctx: JobContext, silver_returns: DataFrame, orders: Batch) -> DataFrame:
+    """Returns of order lines this batch changed, read again from their files (those not read
+    anyway), so that they are linked and checked against the lines as they are now."""
+    quarantine = ctx.read_table(c.QUARANTINE_TABLES[c.RETURNS_SOURCE.domain])
+    files = returns_to_read_again(silver_returns, quarantine, orders.to_write()).collect()
+    new = ctx.manifest["inputs"][c.RETURNS_SOURCE.prefix]
+    again = sorted(r.source_file for r in files if not any(uri.endswith("/" + r.source_file) for uri in new))
+    return ctx.reread_bronze(c.RETURNS_SOURCE, again)
 
 
 def changed_order_dates(orders_partitions: list[dict], returns: Batch) -> list[str]:

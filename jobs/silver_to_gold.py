@@ -32,8 +32,8 @@ def main(ctx: JobContext) -> dict:
         if not changes and not ctx.config.full_refresh:
             ctx.record_metric("changed_order_dates", 0)
             return ctx.commit()
-        orders = ctx.read_table(c.SILVER_ORDERS).cache()
-        returns = ctx.read_table(c.SILVER_RETURNS).cache()
+        orders = ctx.read_table(c.SILVER_ORDERS).select(*gold.ORDER_COLUMNS).cache()
+        returns = ctx.read_table(c.SILVER_RETURNS).select(*gold.RETURN_COLUMNS).cache()
         products = ctx.read_table(c.SILVER_PRODUCTS)
         customers = ctx.read_table(c.SILVER_CUSTOMERS)
         dates = None if ctx.config.full_refresh else dates_to_rebuild(changes)
@@ -46,7 +46,8 @@ def main(ctx: JobContext) -> dict:
             c.GOLD_PRODUCT_PERFORMANCE: gold.product_performance(orders, returns, products),
             c.GOLD_CUSTOMER_LTV: gold.customer_ltv(orders, returns, customers),
         }
-        marts = {table: frame.cache() for table, frame in marts.items()}
+        # Materialized here: validated, then written.
+        marts = {table: frame.localCheckpoint() for table, frame in marts.items()}
     with ctx.step("validate gold"):
         for table, frame in marts.items():
             ctx.check_quality(frame, suites.TABLE_SUITES[table.qualified_name])

@@ -18,8 +18,9 @@ from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.config import BOOKMARK_ENABLE, BOOKMARK_OPTIONS, DEFAULT_LAKE_ROOT, resolve_config
 from jobs.runtime.local import local_path
 from jobs.runtime.run_lock import JobAlreadyRunning
-from jobs.runtime.session import local_session
+from jobs.runtime.session import DEFAULT_DRIVER_MEMORY, local_session
 from jobs.runtime.storage import list_files, write_text
+from local.cluster import STATE_FILE, LocalCluster, start_cluster
 from local.crawler import crawl, report_lines
 from local.generator import GeneratorSettings, write_sample_lake
 from local.glue_catalog import GluePublisher, local_tables
@@ -38,6 +39,11 @@ def _add_lake_arguments(parser: argparse.ArgumentParser) -> None:
         help="lake root folder (default: %(default)s)",
     )
     parser.add_argument("--master", default="local[*]", help="Spark master URL (default: %(default)s)")
+    parser.add_argument(
+        "--driver-memory",
+        default=os.environ.get("SDL_SPARK_DRIVER_MEMORY", DEFAULT_DRIVER_MEMORY),
+        help="memory of the Spark driver, which runs the tasks in local mode (default: %(default)s)",
+    )
 
 
 def _add_generator_arguments(parser: argparse.ArgumentParser) -> None:
@@ -105,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="publish locations under OLD as under NEW, e.g. /home/me/lake=s3://bucket/lake (repeatable)",
     )
 
+    cluster = commands.add_parser("cluster", help="start or stop a Spark standalone cluster on this machine")
+    cluster.add_argument("action", choices=("start", "stop"))
+    cluster.add_argument("--dir", type=Path, default=Path("cluster"), help="logs and state (default: %(default)s)")
+    cluster.add_argument("--workers", type=int, default=2, help="workers to start (default: %(default)s)")
+    cluster.add_argument("--cores", type=int, default=1, help="cores per worker (default: %(default)s)")
+    cluster.add_argument("--memory", default="2g", help="memory per worker (default: %(default)s)")
+    cluster.add_argument("--port", type=int, default=7077, help="the master's port (default: %(default)s)")
+
     query = commands.add_parser("query", help="run Spark SQL against the lake's catalog")
     _add_lake_arguments(query)
     query.add_argument("sql", nargs="+", help="one or more statements, run in order")
@@ -134,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     seconds: dict[str, float] = {}
 
     started = time.time()
-    spark = local_session(config.state_uri, master=args.master)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
     seconds["start spark"] = round(time.time() - started, 2)
 
     if not list_files(spark, config.bronze_uri):
@@ -172,7 +186,7 @@ def crawl_bronze(spark, config, args: argparse.Namespace, dry_run: bool = False)
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
-    spark = local_session(config.state_uri, master=args.master)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
     return crawl_bronze(spark, config, args, dry_run=args.dry_run)
 
 
@@ -205,7 +219,7 @@ def _rebases(pairs: list[str]) -> dict[str, str]:
 
 def cmd_publish_catalog(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
-    spark = local_session(config.state_uri, master=args.master)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
     try:
         publisher = GluePublisher(boto3.client("glue"), _rebases(args.rebase))
         report = publisher.publish(local_tables(LocalCatalog(spark)))
@@ -216,9 +230,26 @@ def cmd_publish_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cluster(args: argparse.Namespace) -> int:
+    if args.action == "stop":
+        if not (args.dir / STATE_FILE).exists():
+            print(f"no cluster started from {args.dir}")
+            return 1
+        LocalCluster.load(args.dir).stop()
+        (args.dir / STATE_FILE).unlink()
+        print("cluster stopped")
+        return 0
+    cluster = start_cluster(args.dir, args.workers, args.cores, args.memory, port=args.port)
+    cluster.save()
+    print(f"master {cluster.master_url} (web UI {cluster.ui_url}), {args.workers} worker(s); logs in {args.dir}")
+    print(f"run the lake on it:  make run-local SPARK_MASTER={cluster.master_url}")
+    print("stop it:             make cluster-stop")
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
-    spark = local_session(config.state_uri, master=args.master)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
     for statement in args.sql:
         print(f"> {statement}")
         spark.sql(statement).show(1000, truncate=False)
@@ -235,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "crawl": cmd_crawl,
         "bookmarks": cmd_bookmarks,
         "publish-catalog": cmd_publish_catalog,
+        "cluster": cmd_cluster,
         "query": cmd_query,
     }
     return commands[args.command](args)

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from chispa import assert_df_equality
+from pyspark.sql import functions as F
 
 from transforms.bronze import drop_header, read_text_lines, with_csv_fields
 
@@ -32,3 +33,30 @@ def test_csv_fields_are_split_and_counted(spark):
         "source_line int, raw_record string, field_count int, first string, second string",
     )
     assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_lines_without_quotes_split_exactly_as_spark_parses_them(spark):
+    tricky = [
+        "a,b,c",
+        "a,,c",
+        ",,",
+        "a\\,b,c",
+        " a , b ,c ",
+        "a\tb,c",
+        "a,b,c,d,e",
+        "a",
+        "\\",
+        "a,'b,c'",
+        "ä,ö,ü",
+        "a, ,c",
+    ]
+    lines = spark.createDataFrame(
+        [(i + 2, text) for i, text in enumerate(tricky)], "source_line int, raw_record string"
+    )
+    columns = ("f1", "f2", "f3")
+    schema = ", ".join(f"{c} STRING" for c in columns)
+    by_parser = lines.select("source_line", F.from_csv("raw_record", schema, {"sep": ","}).alias("p")).select(
+        "source_line", "p.*"
+    )
+    by_split = lines.transform(with_csv_fields, columns).select("source_line", *columns)
+    assert_df_equality(by_split, by_parser, ignore_row_order=True, ignore_nullable=True)

@@ -8,6 +8,7 @@ from transforms.columns import (
     csv_field_count,
     first_matching_code,
     lower_code,
+    matches_any,
     try_parse,
     try_parse_utc_timestamp,
     upper_code,
@@ -61,3 +62,18 @@ def test_first_matching_code_takes_the_first_rule_that_holds(spark):
     df = spark.createDataFrame([(1,), (5,), (50,), (None,)], "n int")
     rules = [("SMALL", F.col("n") < 3), ("LARGE", F.col("n") > 10), ("MISSING", F.col("n").isNull())]
     assert [r[0] for r in df.select(first_matching_code(rules)).collect()] == ["SMALL", None, "LARGE", "MISSING"]
+
+
+def test_matches_any_keeps_exactly_the_listed_partitions(spark):
+    rows = spark.createDataFrame(
+        [("orders", "2026-01-01", 1), ("orders", "2026-01-02", 2), ("returns", "2026-01-01", 3), (None, None, 4)],
+        "dataset string, day string, n int",
+    )
+    wanted = [{"dataset": "orders", "day": "2026-01-02"}, {"dataset": "returns", "day": "2026-01-01"}]
+    # Hundreds of partitions make one flat condition, not a chain deep enough to overflow Spark's stack.
+    many = wanted + [
+        {"dataset": "fx_rates", "day": f"2025-{m:02d}-{d:02d}"} for m in range(1, 13) for d in range(1, 29)
+    ]
+    assert sorted(r.n for r in rows.where(matches_any(wanted)).collect()) == [2, 3]
+    assert sorted(r.n for r in rows.where(matches_any(many)).collect()) == [2, 3]
+    assert rows.where(matches_any([])).count() == 0

@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from jobs import bronze_to_silver
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.config import config_from_arguments
-from jobs.runtime.local import LocalJobContext
+from jobs.runtime.local import LocalJobContext, open_local_context
 from local.generator import write_sample_lake
 from local.runner import run_pipeline
+from local.sample_reference import avro_bytes
 from tests.conftest import forget_catalog
 from tests.test_pipeline import SETTINGS, gold_differences, records_in_file
-from transforms.contracts import GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES
+from transforms.contracts import GOLD_TABLES, ORDER_FILE_COLUMNS, QUARANTINE_TABLES, SILVER_RETURNS, SILVER_TABLES
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +107,58 @@ def test_a_run_with_nothing_new_reads_nothing_and_changes_nothing(spark, day_by_
     assert {p: p.stat().st_mtime_ns for p in (root / "gold").rglob("*.parquet")} == gold_files
     assert {p: p.stat().st_mtime_ns for p in (root / "silver").rglob("*.parquet")} == silver_files
     assert len(FileBookmarks(root / "state", "bronze_to_silver").runs()) == SETTINGS.days + 1
+
+
+def _land_day(bronze: Path, day: str, order_lines: list[str], returns: list[dict]) -> None:
+    orders = bronze / f"sales/orders/ingest_date={day}/orders_{day}.csv"
+    orders.parent.mkdir(parents=True)
+    orders.write_text("\n".join([",".join(ORDER_FILE_COLUMNS), *order_lines]) + "\n")
+    if returns:
+        avro = bronze / f"sales/returns/ingest_date={day}/returns_{day}.avro"
+        avro.parent.mkdir(parents=True)
+        avro.write_bytes(avro_bytes(returns))
+
+
+def _return_outcomes(spark, root: Path) -> dict[str, list]:
+    """return_id -> every place the lake holds it: ("silver", refund) or ("quarantine", reason)."""
+    places: dict[str, list] = {}
+    for r in read(spark, root, SILVER_RETURNS).collect():
+        places.setdefault(r.return_id, []).append(("silver", str(r.refund_usd)))
+    for r in read(spark, root, QUARANTINE_TABLES["sales"]).where("dataset = 'returns'").collect():
+        places.setdefault(r.record_key, []).append(("quarantine", r.reject_reason))
+    return places
+
+
+def test_returns_are_checked_again_when_a_later_file_changes_their_order_line(spark, tmp_path):
+    """Day 1: R1 returns 4 of 5 (accepted), R2 returns 4 of 3 (too many). Day 2 re-sends both
+    lines: 2 units instead of 5, 5 instead of 3. A single run over both days quarantines R1 and
+    accepts R2; so must the day-by-day runs, with each return in one place only."""
+    root = tmp_path / "lake"
+    forget_catalog(spark)
+
+    def line(order_id: str, quantity: int) -> str:
+        return f"{order_id},1,C1,SKU-1,2026-03-01T10:00:00Z,EMEA,online,{quantity},10.00,USD"
+
+    def give_back(return_id: str, order_id: str) -> dict:
+        return {"return_id": return_id, "order_id": order_id, "line_no": 1, "quantity": 4, "reason": None,
+                "returned_at": "2026-03-01T12:00:00Z"}  # fmt: skip
+
+    def run() -> dict:
+        with open_local_context("bronze_to_silver", ["--lake_root", str(root)], {}, spark=spark) as ctx:
+            return bronze_to_silver.main(ctx)
+
+    _land_day(
+        root / "bronze", "2026-03-01", [line("O1", 5), line("O2", 3)], [give_back("R1", "O1"), give_back("R2", "O2")]
+    )
+    run()
+    assert _return_outcomes(spark, root) == {
+        "R1": [("silver", "40.00")],
+        "R2": [("quarantine", "EXCESS_RETURN_QUANTITY")],
+    }
+    _land_day(root / "bronze", "2026-03-02", [line("O1", 2), line("O2", 5)], [])
+    manifest = run()
+    assert _return_outcomes(spark, root) == {
+        "R1": [("quarantine", "EXCESS_RETURN_QUANTITY")],
+        "R2": [("silver", "40.00")],
+    }
+    assert [uri.rsplit("/", 1)[1] for uri in manifest["rereads"]["sales/returns"]] == ["returns_2026-03-01.avro"]

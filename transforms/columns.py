@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
 
@@ -39,10 +41,13 @@ def csv_field_count(line: Column, delimiter: str = ",") -> Column:
     """How many fields a CSV line holds, counting delimiters outside quoted sections.
 
     Spark's CSV parser pads short rows and drops extra fields, so the count is taken here. A
-    quote never closed runs to the end of the line, as a CSV parser would read it.
+    quote never closed runs to the end of the line, as a CSV parser would read it. A line with
+    no quote at all (nearly every line) just counts its delimiters; only the others pay for
+    the regular expressions.
     """
+    delimiters = F.length(line) - F.length(F.replace(line, F.lit(delimiter), F.lit("")))
     unquoted = F.regexp_replace(F.regexp_replace(line, r'"([^"]|"")*"', ""), '".*$', "")
-    return F.size(F.split(unquoted, delimiter, -1))
+    return F.when(line.contains('"'), F.size(F.split(unquoted, re.escape(delimiter), -1))).otherwise(delimiters + 1)
 
 
 def first_matching_code(rules: list[tuple[str, Column]]) -> Column:
@@ -77,6 +82,29 @@ def score_by_thresholds(value: Column, thresholds: tuple[tuple[int, int], ...], 
     """The score of the first (threshold, score) that `value` reaches (or stays under), else 1."""
     reached = (lambda t: value <= t) if at_most else (lambda t: value >= t)
     return F.coalesce(*[F.when(reached(t), F.lit(score)) for t, score in thresholds], F.lit(1))
+
+
+def matches_any(rows: list[dict]) -> Column:
+    """True where the columns named in `rows` hold one of the rows' values ({column: value}).
+
+    A literal condition, so on partition columns Spark reads only the matching partitions. The
+    last column's values become one IN list per combination of the others: a flat condition
+    for hundreds of partitions, where a chain of ORs would overflow Spark's stack.
+    """
+    if not rows:
+        return F.lit(False)
+    *leading, last = list(rows[0])
+    groups: dict[tuple, list] = defaultdict(list)
+    for row in rows:
+        groups[tuple(row[k] for k in leading)].append(row[last])
+    return any_of(
+        reduce(
+            lambda a, b: a & b,
+            [F.col(k) == F.lit(v) for k, v in zip(leading, values, strict=True)],
+            F.col(last).isin(lasts),
+        )
+        for values, lasts in groups.items()
+    )
 
 
 def not_in(col: Column, allowed: tuple[str, ...]) -> Column:

@@ -1,32 +1,53 @@
-"""Silver rows that depend on other datasets, re-derived when those change in a batch.
+"""Records that depend on other datasets, derived or checked again when those change in a batch,
+so a lake built batch by batch equals one built in a single run.
 
-Orders carry USD amounts at their day's FX rate; returns carry their order line's product,
-customer, order date and refund. When a batch publishes or corrects a rate, or brings a new
-version of an order line, the silver rows it leaves in place are derived again, so a lake
-built batch by batch equals one built in a single run.
+Orders carry USD amounts at their day's FX rate: when a batch publishes or corrects a rate, the
+silver order lines of that day and currency are priced again. A return is linked to its order
+line and checked against it (no return of an unknown line, none of more than was ordered): when
+a batch brings a new version of an order line, or prices it again, its returns are read again
+from their files and cleaned like new ones, whether silver or quarantine held them.
 """
 
 from __future__ import annotations
 
 from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
 from transforms.contracts import SILVER_RETURNS
-from transforms.frames import accepted, union_all
+from transforms.frames import REJECT_REASON, accepted, union_all
 from transforms.incremental import Batch, beaten_silver_rows
 from transforms.orders import repriced_orders
-from transforms.returns import relinked_returns
+
+# Reasons a return gets from its order line: they can change when the line does.
+LINE_DEPENDENT_REASONS = ("ORPHAN_RETURN", "EXCESS_RETURN_QUANTITY")
+ORDER_LINE = ("order_id", "line_no")
 
 
 def refresh_kept_rows(dataset: str, kept: DataFrame, batches: dict[str, Batch]) -> DataFrame:
     """Kept silver rows whose derived values this batch changes: orders of a day whose FX rate
-    was published or corrected, returns of an order line that changed."""
+    was published or corrected. (Returns of changed lines are read again instead, see
+    `returns_to_read_again`.)"""
     if dataset == "orders":
         fx = batches["fx_rates"]
         return repriced_orders(kept, accepted(fx.rows), fx.current)
-    if dataset == "returns":
-        orders = batches["orders"]
-        return relinked_returns(kept, orders.to_write(), orders.current)
     return kept.limit(0)
+
+
+def returns_to_read_again(silver_returns: DataFrame, quarantine: DataFrame, changed_orders: DataFrame) -> DataFrame:
+    """Files (`source_file`) holding a return of an order line the batch changed: in silver, or
+    quarantined for a reason that depends on the line (their raw record names the line)."""
+    # Not hinted as a broadcast: a day's lines are few, but an FX correction can reprice
+    # millions; adaptive execution broadcasts them when they turn out small.
+    changed = changed_orders.select(*ORDER_LINE).distinct()
+    quarantined = quarantine.where(
+        (F.col("dataset") == "returns") & F.col(REJECT_REASON).isin(*LINE_DEPENDENT_REASONS)
+    ).select(
+        "source_file",
+        F.get_json_object("raw_record", "$.order_id").alias("order_id"),
+        F.get_json_object("raw_record", "$.line_no").cast("int").alias("line_no"),
+    )
+    candidates = silver_returns.select("source_file", *ORDER_LINE).unionByName(quarantined)
+    return candidates.join(changed, list(ORDER_LINE), "left_semi").select("source_file").distinct()
 
 
 def returns_order_dates(returns: Batch) -> DataFrame:

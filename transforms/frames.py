@@ -90,13 +90,10 @@ def record_rules() -> list[tuple[str, Column]]:
     ]
 
 
-def flag_rejects_and_versions(
-    df: DataFrame, rules: list[tuple[str, Column]], keys: Sequence[str], newest_first: Sequence[Column] | None = None
-) -> DataFrame:
-    """Reason codes (the record rules, then the dataset's `rules`), then older good versions
-    of a key marked superseded."""
-    order = list(newest_first) if newest_first is not None else newest_landed_first()
-    return df.transform(with_reject_reason, record_rules() + rules).transform(flag_superseded, keys, order)
+def with_reasons(df: DataFrame, rules: list[tuple[str, Column]]) -> DataFrame:
+    """Reason codes: the record rules, then the dataset's `rules`. Versions are ranked apart
+    (`flag_superseded`), since a batch is ranked once more against what silver holds."""
+    return df.transform(with_reject_reason, record_rules() + rules)
 
 
 def union_all(frames: Sequence[DataFrame]) -> DataFrame:

@@ -9,7 +9,7 @@ from pyspark.sql.types import DateType
 from transforms.bronze import drop_header, with_csv_fields
 from transforms.columns import not_in, try_parse, upper_code
 from transforms.contracts import CURRENCIES, FX_FILE_COLUMNS, FX_RATE, SILVER_FX_RATES
-from transforms.frames import flag_rejects_and_versions
+from transforms.frames import flag_superseded, newest_landed_first, with_reasons
 
 
 def fx_reject_rules() -> list[tuple[str, Column]]:
@@ -22,7 +22,7 @@ def fx_reject_rules() -> list[tuple[str, Column]]:
     ]
 
 
-def clean_fx_rates(lines: DataFrame) -> DataFrame:
+def fx_rates_with_reasons(lines: DataFrame) -> DataFrame:
     fields = lines.transform(drop_header).transform(with_csv_fields, FX_FILE_COLUMNS)
     typed = fields.withColumns(
         {
@@ -31,4 +31,9 @@ def clean_fx_rates(lines: DataFrame) -> DataFrame:
             "rate_to_usd": try_parse(F.col("rate_to_usd"), FX_RATE),
         }
     )
-    return typed.transform(flag_rejects_and_versions, fx_reject_rules(), SILVER_FX_RATES.primary_key)
+    return typed.transform(with_reasons, fx_reject_rules())
+
+
+def clean_fx_rates(lines: DataFrame) -> DataFrame:
+    """One rate per day and currency: the latest landed wins."""
+    return fx_rates_with_reasons(lines).transform(flag_superseded, SILVER_FX_RATES.primary_key, newest_landed_first())

@@ -18,6 +18,20 @@ from transforms.contracts import (
 
 EXACT = DecimalType(38, 10)
 
+# The silver columns the marts read (the job caches only these).
+ORDER_COLUMNS = (
+    "order_id",
+    "line_no",
+    "customer_id",
+    "product_sku",
+    "order_date",
+    "region",
+    "channel",
+    "quantity",
+    "line_amount_usd",
+)
+RETURN_COLUMNS = ("order_id", "line_no", "customer_id", "product_sku", "order_date", "quantity", "refund_usd")
+
 
 def safe_ratio(numerator: Column, denominator: Column, scale: int = 2) -> Column:
     """numerator / denominator in decimal arithmetic, rounded half-up; null when dividing by 0."""
@@ -42,8 +56,10 @@ def daily_sales(orders: DataFrame, returns: DataFrame) -> DataFrame:
         F.sum("quantity").cast("long").alias("units"),
     )
     where_sold = orders.select("order_id", "line_no", "region", "channel")
+    # Returns are a few percent of the lines: sent to every task rather than shuffling all lines.
+    returned = F.broadcast(returns.select("order_id", "line_no", "order_date", "refund_usd"))
     refunds = (
-        returns.join(where_sold, ["order_id", "line_no"]).groupBy(*keys).agg(F.sum("refund_usd").alias("returns_usd"))
+        where_sold.join(returned, ["order_id", "line_no"]).groupBy(*keys).agg(F.sum("refund_usd").alias("returns_usd"))
     )
     return (
         sales.join(refunds, keys, "left")
@@ -70,21 +86,25 @@ def _returns_by(returns: DataFrame, *keys: str) -> DataFrame:
 
 def sales_kpis_monthly(orders: DataFrame, returns: DataFrame) -> DataFrame:
     """Monthly revenue, orders, AOV, new vs returning customers, return rate and growth."""
-    first_orders = orders.groupBy("customer_id").agg(F.trunc(F.min("order_date"), "month").alias("first_month"))
-    monthly = (
-        orders.transform(with_month)
-        .join(first_orders, "customer_id")
+    lines = orders.transform(with_month)
+    first_months = orders.groupBy("customer_id").agg(F.trunc(F.min("order_date"), "month").alias("first_month"))
+    # One distinct count per aggregation: with several in one, Spark copies every line once per
+    # distinct count (about twice as slow here).
+    totals = lines.groupBy("month").agg(
+        F.sum("line_amount_usd").alias("revenue_usd"), F.sum("quantity").cast("long").alias("units")
+    )
+    order_counts = lines.select("month", "order_id").distinct().groupBy("month").agg(F.count("*").alias("orders"))
+    customer_counts = (
+        lines.select("month", "customer_id")
+        .distinct()
+        .join(first_months, "customer_id")
         .groupBy("month")
         .agg(
-            F.sum("line_amount_usd").alias("revenue_usd"),
-            F.count_distinct("order_id").alias("orders"),
-            F.sum("quantity").cast("long").alias("units"),
-            F.count_distinct("customer_id").alias("customers"),
-            F.count_distinct(F.when(F.col("first_month") == F.col("month"), F.col("customer_id"))).alias(
-                "new_customers"
-            ),
+            F.count("*").alias("customers"),
+            F.count_if(F.col("first_month") == F.col("month")).alias("new_customers"),
         )
     )
+    monthly = totals.join(order_counts, "month").join(customer_counts, "month")
     previous_revenue = F.lag("revenue_usd").over(Window.orderBy("month"))
     return (
         monthly.join(_returns_by(returns, "month"), "month", "left")

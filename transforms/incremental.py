@@ -51,7 +51,8 @@ def rank_against_silver(
 
     Rivals are silver rows of a key the batch has a good version of, other than records the
     batch re-reads. The result has the batch's columns plus ORIGIN; a rival keeps its silver
-    columns (others null) and gets SUPERSEDED when a newer version beats it.
+    columns (others null) and gets SUPERSEDED when a newer version beats it. Only rejected rows
+    keep their raw text: quarantine stores it, silver does not.
     """
     order = list(newest_first) if newest_first is not None else newest_landed_first()
     batch = cleaned.withColumn(
@@ -64,7 +65,8 @@ def rank_against_silver(
         .withColumn(REJECT_REASON, F.lit(None).cast("string"))
         .withColumn(ORIGIN, F.lit(FROM_SILVER))
     )
-    return batch.unionByName(rivals, allowMissingColumns=True).transform(flag_superseded, keys, order)
+    ranked = batch.unionByName(rivals, allowMissingColumns=True).transform(flag_superseded, keys, order)
+    return ranked.withColumn("raw_record", F.when(F.col(REJECT_REASON).isNotNull(), F.col("raw_record")))
 
 
 def batch_rows(ranked: DataFrame) -> DataFrame:

@@ -27,7 +27,7 @@ from transforms.contracts import (
     SILVER_ORDERS,
     UNIT_PRICE,
 )
-from transforms.frames import flag_rejects_and_versions
+from transforms.frames import flag_superseded, newest_landed_first, with_reasons
 
 ID_COLUMNS = ("order_id", "line_no", "customer_id", "product_sku")
 
@@ -113,12 +113,19 @@ def with_reference_flags(orders: DataFrame, customers: DataFrame, products: Data
     )
 
 
-def clean_orders(lines: DataFrame, rates: DataFrame) -> DataFrame:
-    """The whole bronze -> silver chain for order lines; every input line keeps a row."""
+def orders_with_reasons(lines: DataFrame, rates: DataFrame) -> DataFrame:
+    """Order lines parsed, standardized, in USD and with their reason code (or none)."""
     rules = [*reject_rules(), ("MISSING_FX_RATE", F.col("fx_rate_to_usd").isNull())]
     return (
         lines.transform(parse_order_lines)
         .transform(standardize_orders)
         .transform(with_usd_amounts, rates)
-        .transform(flag_rejects_and_versions, rules, SILVER_ORDERS.primary_key)
+        .transform(with_reasons, rules)
+    )
+
+
+def clean_orders(lines: DataFrame, rates: DataFrame) -> DataFrame:
+    """The whole bronze -> silver chain for order lines; every input line keeps a row."""
+    return orders_with_reasons(lines, rates).transform(
+        flag_superseded, SILVER_ORDERS.primary_key, newest_landed_first()
     )

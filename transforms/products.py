@@ -8,7 +8,7 @@ from pyspark.sql import functions as F
 from transforms.bronze import with_json_fields
 from transforms.columns import blank_to_null
 from transforms.contracts import SILVER_PRODUCTS, UNIT_PRICE
-from transforms.frames import flag_rejects_and_versions
+from transforms.frames import flag_superseded, newest_landed_first, with_reasons
 
 PRODUCT_RECORD_SCHEMA = (
     f"sku STRING, name STRING, category STRING, list_price {UNIT_PRICE.simpleString()}, "
@@ -27,7 +27,7 @@ def product_reject_rules() -> list[tuple[str, Column]]:
     ]
 
 
-def clean_products(records: DataFrame) -> DataFrame:
+def products_with_reasons(records: DataFrame) -> DataFrame:
     typed = records.transform(with_json_fields, PRODUCT_RECORD_SCHEMA).select(
         *records.columns,
         "is_json",
@@ -39,4 +39,9 @@ def clean_products(records: DataFrame) -> DataFrame:
         F.col("unit_cost").alias("unit_cost_usd"),
         F.coalesce(F.col("active"), F.lit(True)).alias("is_active"),
     )
-    return typed.transform(flag_rejects_and_versions, product_reject_rules(), SILVER_PRODUCTS.primary_key)
+    return typed.transform(with_reasons, product_reject_rules())
+
+
+def clean_products(records: DataFrame) -> DataFrame:
+    """The catalog: the latest landed version of each SKU wins."""
+    return products_with_reasons(records).transform(flag_superseded, SILVER_PRODUCTS.primary_key, newest_landed_first())

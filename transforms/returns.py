@@ -8,7 +8,7 @@ from pyspark.sql import functions as F
 from transforms.bronze import with_json_fields
 from transforms.columns import blank_to_null, try_parse_utc_timestamp
 from transforms.contracts import MONEY, SILVER_RETURNS
-from transforms.frames import flag_rejects_and_versions
+from transforms.frames import flag_superseded, newest_landed_first, with_reasons
 
 RETURN_RECORD_SCHEMA = "return_id STRING, order_id STRING, line_no INT, quantity INT, reason STRING, returned_at STRING"
 
@@ -49,26 +49,26 @@ def link_to_order_lines(returns: DataFrame, orders: DataFrame) -> DataFrame:
         F.col("quantity").alias("order_quantity"),
         (F.col("unit_price") * F.col("fx_rate_to_usd")).alias("_unit_price_usd"),
     )
+    # Only the lines some return points at: a broadcast filter, not a shuffle of every order line.
+    returned = F.broadcast(returns.select("order_id", "line_no").distinct())
+    lines = lines.join(returned, ["order_id", "line_no"], "left_semi")
     linked = returns.join(lines, ["order_id", "line_no"], "left")
     return linked.withColumn("refund_usd", (F.col("quantity") * F.col("_unit_price_usd")).cast(MONEY)).drop(
         "_unit_price_usd"
     )
 
 
-ORDER_DERIVED = ("product_sku", "customer_id", "order_date", "refund_usd")
-
-
-def relinked_returns(kept_returns: DataFrame, changed_orders: DataFrame, orders: DataFrame) -> DataFrame:
-    """Silver returns of order lines that changed (a new version, a new rate), with product,
-    customer, order date and refund taken again from the line as it is now in `orders`."""
-    touched = kept_returns.join(changed_orders.select("order_id", "line_no"), ["order_id", "line_no"], "left_semi")
-    return touched.drop(*ORDER_DERIVED).transform(link_to_order_lines, orders).drop("order_quantity")
-
-
-def clean_returns(records: DataFrame, orders: DataFrame) -> DataFrame:
+def returns_with_reasons(records: DataFrame, orders: DataFrame) -> DataFrame:
     """`orders` are the accepted silver order lines the returns must point at."""
     return (
         records.transform(parse_return_records)
         .transform(link_to_order_lines, orders)
-        .transform(flag_rejects_and_versions, return_reject_rules(), SILVER_RETURNS.primary_key)
+        .transform(with_reasons, return_reject_rules())
+    )
+
+
+def clean_returns(records: DataFrame, orders: DataFrame) -> DataFrame:
+    """Returns linked to their order lines; the latest landed version of each return wins."""
+    return returns_with_reasons(records, orders).transform(
+        flag_superseded, SILVER_RETURNS.primary_key, newest_landed_first()
     )

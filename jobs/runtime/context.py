@@ -12,7 +12,8 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame, SparkSession
@@ -27,6 +28,7 @@ from jobs.runtime.config import ConfigError, LakeConfig
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
 from jobs.runtime.storage import FileInfo, list_files, read_text, write_text
 from transforms.bronze import read_record_rows, read_text_lines
+from transforms.columns import matches_any
 from transforms.contracts import BronzeSource, TableContract
 from transforms.frames import UNREADABLE_LINE, conform_to_contract, union_all
 from transforms.incremental import LINEAGE
@@ -59,7 +61,8 @@ class JobContext:
             "metrics": {},
             "quality": {},
             "ledger": {},
-            "steps": {},
+            "steps": {},  # step -> seconds
+            "timeline": [],  # [step, started (epoch seconds), seconds]: when each step ran
             "job_bookmark_option": config.job_bookmark_option,
             "unreadable_files": [],
         }
@@ -105,7 +108,19 @@ class JobContext:
         files = self.select_new_files(source.prefix, root, source.file_format, landed)
         self.manifest["inputs"][source.prefix] = [f.uri for f in files]
         log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
-        uris = [f.uri for f in files]
+        return self._read_records(source, [f.uri for f in files])
+
+    def reread_bronze(self, source: BronzeSource, source_files: list[str]) -> DataFrame:
+        """Records of files read before (`source_file` paths, relative to bronze), read again so
+        they are cleaned once more against what changed since; each replaces its earlier row.
+        The bookmark is not involved; the manifest lists them under `rereads`."""
+        uris = [f"{self.config.bronze_uri}/{path}" for path in source_files]
+        self.manifest.setdefault("rereads", {})[source.prefix] = uris
+        if uris:
+            log.info("[%s] %s: %d file(s) to read again", self.job_name, source.prefix, len(uris))
+        return self._read_records(source, uris)
+
+    def _read_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
         if not uris:
             return self.spark.createDataFrame([], LINES_SCHEMA)
         if source.file_format in ("csv", "jsonl"):
@@ -120,45 +135,69 @@ class JobContext:
         return self.spark.read.text(uris, wholetext=True).select(F.col("_metadata.file_path").alias("path"), "value")
 
     def _parquet_records(self, uris: list[str]) -> DataFrame:
-        return self.records_per_file(uris, self._parquet_file_records)
+        return self.records_of_files(uris, self._parquet_files_records)
 
-    def _parquet_file_records(self, uri: str) -> DataFrame:
-        rows = self.spark.read.parquet(uri)  # reads the footer now: a broken file fails here
+    def _parquet_files_records(self, uris: list[str]) -> DataFrame:
+        # Reads every footer now (a broken file fails here); files of other columns merge,
+        # and to_json leaves out the nulls a file gets for columns it does not have.
+        rows = self.spark.read.option("mergeSchema", "true").parquet(*uris)
         return rows.select(
             F.col("_metadata.file_path").alias("path"),
             (F.col("_metadata.row_index") + 1).cast("int").alias("source_line"),
             F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns])).alias("raw_record"),
         )
 
+    def records_of_files(self, uris: list[str], read_files: Callable[[list[str]], DataFrame]) -> DataFrame:
+        """All files in one read; when that read fails, each file on its own, so that one file
+        with broken bytes or clashing columns cannot stop the others (see `records_per_file`)."""
+        try:
+            return read_files(uris)
+        except Exception as error:  # noqa: BLE001 - any failure sends us file by file
+            log.warning(
+                "[%s] %d file(s) cannot be read together (%s); reading them one by one",
+                self.job_name,
+                len(uris),
+                first_line(error),
+            )
+            return self.records_per_file(uris, lambda uri: read_files([uri]))
+
     def records_per_file(self, uris: list[str], read_file: Callable[[str], DataFrame]) -> DataFrame:
-        """Each file read on its own, so one file with another schema or broken bytes cannot
-        stop the others. A file that cannot be read at all becomes one record (line 0) that
-        the record rules quarantine whole as UNREADABLE_FILE; the run's report names it."""
+        """Each file read on its own. A file that cannot be read at all becomes one record
+        (line 0) that the record rules quarantine whole as UNREADABLE_FILE; the report names it."""
         frames, unreadable = [], []
         for uri in uris:
             try:
                 frames.append(read_file(uri))
             except Exception as error:  # noqa: BLE001 - whatever the reader says, the file is unreadable
-                reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
-                unreadable.append((uri, UNREADABLE_LINE, f"unreadable file: {reason}"))
-                log.warning("[%s] %s cannot be read, quarantined whole: %s", self.job_name, uri, reason)
-        self.manifest["unreadable_files"] += [uri for uri, _, _ in unreadable]
-        frames.append(self.spark.createDataFrame(unreadable, RECORD_ROWS_SCHEMA))
+                unreadable.append((uri, error))
+        frames.append(self.spark.createDataFrame(self.unreadable_records(unreadable), RECORD_ROWS_SCHEMA))
         return union_all(frames)
 
+    def unreadable_records(self, failures: list[tuple[str, Exception]]) -> list[tuple[str, int, str]]:
+        """The one record standing for each file that could not be read, logged and kept in the manifest."""
+        records = []
+        for uri, error in failures:
+            reason = first_line(error)
+            log.warning("[%s] %s cannot be read, quarantined whole: %s", self.job_name, uri, reason)
+            records.append((uri, UNREADABLE_LINE, f"unreadable file: {reason}"))
+        self.manifest["unreadable_files"] += [uri for uri, _ in failures]
+        return records
+
     def read_avro_records(self, uris: list[str]) -> DataFrame:
-        """Platform hook: Avro rows as (path, source_line, raw_record JSON), see records_per_file."""
+        """Platform hook: Avro rows as (path, source_line, raw_record JSON), see records_of_files."""
         raise NotImplementedError
 
     def read_table(self, table: TableContract) -> DataFrame:
         """A lake table as the catalog publishes it (its current snapshot of every partition).
 
-        A table never written yet (no returns landed so far, say) reads as empty, not as an error.
+        A table never written yet (no returns landed so far, say) reads as empty, not as an error,
+        and as a relation Spark's optimizer knows is empty: joins against it are dropped from the
+        plan instead of computing their other side (a first run's whole batch, several times).
         """
         uri = self.config.table_uri(table)
         location = registered_location(self.spark, table.qualified_name)
         if location is None:
-            return self.spark.createDataFrame([], table.schema)
+            return self.spark.createDataFrame([], table.schema).where(F.lit(False))
         if not within(location, uri):
             raise ConfigError(
                 f"{table.qualified_name} is registered at {location}, not in this lake ({uri}); "
@@ -169,8 +208,9 @@ class JobContext:
     # ---- sinks ----------------------------------------------------------------------
     def write_table(
         self, df: DataFrame, table: TableContract, replaces: list[dict] | None = None, full: bool = False
-    ) -> None:
-        """Publish `df` as the table's partitions it has rows for (others untouched).
+    ) -> list[tuple[str, ...]]:
+        """Publish `df` as the table's partitions it has rows for (others untouched); returns
+        those partitions' values.
 
         The rows go to a new snapshot folder; then the catalog points each written partition
         (or the whole unpartitioned table) at it in one metastore operation per partition, so
@@ -194,6 +234,7 @@ class JobContext:
         publish_snapshot(self.spark, table, uri, snapshot, written, drop)
         self.manifest["outputs"][table.qualified_name] = snapshot
         vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
+        return written
 
     def merge_into(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[dict]:
         """Put a batch's rows into a lineage-carrying table, rewriting only what changes.
@@ -202,26 +243,32 @@ class JobContext:
         record, or a version moved to quarantine); the batch's rows come in. Only partitions
         that gain or lose a row are rewritten. Returns those partitions ({column: value}).
         """
-        existing = self.read_table(table)
-        lineage = remove_lineage.select(*LINEAGE).distinct()
-        removed = existing.join(lineage, list(LINEAGE), "left_semi")
         keys = list(table.partition_by)
-        if keys:
-            touched = batch.select(*keys).unionByName(removed.select(*keys)).distinct()
-            affected = [r.asDict() for r in touched.collect()]
-            if not affected:
+        if registered_location(self.spark, table.qualified_name) is None:
+            # Never written (a first run): nothing to keep or take out, so the batch goes
+            # straight to the table, computed once.
+            if batch.isEmpty():
                 return []
-            existing = existing.join(
-                F.broadcast(self.spark.createDataFrame(affected, touched.schema)), keys, "left_semi"
-            )
-        elif batch.isEmpty() and removed.isEmpty():
-            return []
-        else:
-            affected = [{}]
-        kept = existing.join(lineage, list(LINEAGE), "left_anti")
-        rows = conform_to_contract(kept, table).unionByName(conform_to_contract(batch, table))
-        self.write_table(rows, table, replaces=affected if keys else None)
-        return affected
+            written = self.write_table(batch, table)
+            return [dict(zip(keys, values, strict=True)) for values in written] if keys else [{}]
+        with cached(batch) as batch:  # read twice: for the partitions it touches, then written
+            existing = self.read_table(table)
+            lineage = remove_lineage.select(*LINEAGE).distinct()
+            removed = existing.join(lineage, list(LINEAGE), "left_semi")
+            if keys:
+                touched = batch.select(*keys).unionByName(removed.select(*keys)).distinct()
+                affected = [r.asDict() for r in touched.collect()]
+                if not affected:
+                    return []
+                existing = existing.where(matches_any(affected))
+            elif batch.isEmpty() and removed.isEmpty():
+                return []
+            else:
+                affected = [{}]
+            kept = existing.join(lineage, list(LINEAGE), "left_anti")
+            rows = conform_to_contract(kept, table).unionByName(conform_to_contract(batch, table))
+            self.write_table(rows, table, replaces=affected if keys else None)
+            return affected
 
     # ---- what a run changed, for the jobs downstream --------------------------------
     def record_changes(self, changes: dict) -> None:
@@ -241,6 +288,7 @@ class JobContext:
     # ---- quality --------------------------------------------------------------------
     def check_quality(self, df: DataFrame, suite: Suite) -> SuiteResult:
         """Run the suite, keep its result as JSON, and stop the job on a critical failure."""
+        started = time.time()
         result = run_suite(df, suite)
         uri = self.config.state_path("quality", self.job_name, self.run_id, f"{suite.name}.json")
         write_text(self.spark, uri, json.dumps(result.to_dict(), indent=2, default=str))
@@ -250,6 +298,7 @@ class JobContext:
             "failed": [o.describe() for o in result.critical_failures],
             "warnings": [o.describe() for o in result.warnings],
             "result_uri": uri,
+            "seconds": round(time.time() - started, 2),
         }
         return enforce(result) if self.config.quality_mode == "enforce" else result
 
@@ -280,6 +329,24 @@ class JobContext:
         # The line CloudWatch counts to tell whether the lake is fresh (infra/modules/cloudwatch).
         log.info("[%s] run committed (%s)", self.job_name, self.run_id)
         return self.manifest
+
+
+@contextmanager
+def cached(df: DataFrame) -> Iterator[DataFrame]:
+    """`df` cached while the block runs; a frame the caller cached stays cached after it."""
+    if df.is_cached:
+        yield df
+        return
+    df = df.cache()
+    try:
+        yield df
+    finally:
+        df.unpersist()
+
+
+def first_line(error: Exception) -> str:
+    """What an error says, in one line (readers put stack traces after the first)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
 
 
 def summarize_ledger(rows) -> dict:
@@ -313,6 +380,7 @@ class _Step:
     def __exit__(self, failure_type, *_):
         seconds = round(time.time() - self.started, 2)
         self.ctx.manifest["steps"][self.name] = seconds
+        self.ctx.manifest["timeline"].append([self.name, round(self.started, 3), seconds])
         if failure_type is None:
             log.info("[%s] %s done in %.1fs", self.ctx.job_name, self.name, seconds)
             failpoints.reach(f"{self.ctx.job_name}:after {self.name}")

@@ -13,7 +13,7 @@ from pyspark.sql import functions as F
 
 from jobs.runtime.config import LAKE_ARGUMENTS, parse_arguments, resolve_config
 from jobs.runtime.context import JobContext
-from jobs.runtime.session import COMMON_SETTINGS
+from jobs.runtime.session import COMMON_SETTINGS, GLUE_SETTINGS
 from jobs.runtime.storage import FileInfo, canonical_uri
 
 # The lake's file formats as Glue's DynamicFrame readers name them.
@@ -27,12 +27,12 @@ class GlueJobContext(JobContext):
         self.job = job
 
     def read_avro_records(self, uris: list[str]) -> DataFrame:
-        """Glue ships Spark's Avro reader; each file on its own (see records_per_file)."""
-        return self.records_per_file(uris, self._avro_file_records)
+        """Glue ships Spark's Avro reader (see records_of_files)."""
+        return self.records_of_files(uris, self._avro_files_records)
 
-    def _avro_file_records(self, uri: str) -> DataFrame:
+    def _avro_files_records(self, uris: list[str]) -> DataFrame:
         """Rows numbered in file order."""
-        rows = self.spark.read.format("avro").load(uri).withColumn("_order", F.monotonically_increasing_id())
+        rows = self.spark.read.format("avro").load(uris).withColumn("_order", F.monotonically_increasing_id())
         path = F.col("_metadata.file_path")
         return rows.select(
             path.alias("path"),
@@ -76,7 +76,7 @@ def open_glue_context(
 
     glue_args = getResolvedOptions(list(argv), ["JOB_NAME"])
     glue_context = GlueContext(SparkContext.getOrCreate())
-    for key, value in COMMON_SETTINGS.items():
+    for key, value in {**COMMON_SETTINGS, **GLUE_SETTINGS}.items():
         glue_context.spark_session.conf.set(key, value)
     job = Job(glue_context)
     job.init(glue_args["JOB_NAME"], glue_args)

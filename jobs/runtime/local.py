@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import fastavro
+import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 
 from jobs.runtime.bookmarks import FileBookmarks, State, merged
@@ -56,7 +57,21 @@ class LocalJobContext(JobContext):
             self.bookmark_store.save(merged(self.bookmarks(), self.bookmark_reads), self.run_id)
 
     def read_avro_records(self, uris: list[str]) -> DataFrame:
-        return self.records_per_file(uris, lambda uri: self.spark.createDataFrame(avro_rows(uri), RECORD_ROWS_SCHEMA))
+        """Every file's records in one frame; a file fastavro cannot read becomes its one
+        UNREADABLE_FILE record (see `records_per_file`)."""
+        records, failures = [], []
+        for uri in uris:
+            try:
+                records += avro_rows(uri)
+            except Exception as error:  # noqa: BLE001 - whatever fastavro says, the file is unreadable
+                failures.append((uri, error))
+        rows = records + self.unreadable_records(failures)
+        if not rows:
+            return self.spark.createDataFrame([], RECORD_ROWS_SCHEMA)
+        # Handed over as Arrow columns: several times faster than Python rows.
+        paths, lines, texts = zip(*rows, strict=True)
+        columns = {"path": (paths, pa.string()), "source_line": (lines, pa.int32()), "raw_record": (texts, pa.string())}
+        return self.spark.createDataFrame(pa.table({name: pa.array(v, t) for name, (v, t) in columns.items()}))
 
 
 def open_local_context(

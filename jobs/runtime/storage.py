@@ -3,8 +3,10 @@ folder and on s3:// (EMRFS on Glue)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from urllib.parse import unquote
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from pyspark.sql import SparkSession
 
@@ -28,8 +30,34 @@ def _fs_and_path(spark: SparkSession, uri: str):
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
 
 
+def _is_hidden(name: str) -> bool:
+    return name.startswith(("_", "."))
+
+
+def _local_folder(uri: str) -> Path | None:
+    """The folder of a `file:` URI or plain path; None for any other file system."""
+    parsed = urlparse(uri)
+    return Path(os.path.abspath(unquote(parsed.path))) if parsed.scheme in ("", "file") else None
+
+
+def _list_local_files(folder: Path) -> list[FileInfo]:
+    """`list_files` for a local folder, by Python: the same URIs, sizes and modification times
+    Hadoop reports, without a JVM round trip per file (about 5 ms each)."""
+    found = []
+    for parent, _, names in os.walk(folder, followlinks=True):
+        for name in names:
+            if not _is_hidden(name):
+                path = os.path.join(parent, name)
+                stat = os.stat(path)
+                found.append(FileInfo("file:" + path, stat.st_size, stat.st_mtime_ns // 1_000_000))
+    return sorted(found, key=lambda f: f.uri)
+
+
 def list_files(spark: SparkSession, uri: str) -> list[FileInfo]:
     """Every file below `uri`, recursively, sorted by name; hidden files (`_x`, `.x`) skipped."""
+    folder = _local_folder(uri)
+    if folder is not None:
+        return _list_local_files(folder) if folder.exists() else []
     fs, path = _fs_and_path(spark, uri)
     if not fs.exists(path):
         return []
@@ -37,8 +65,7 @@ def list_files(spark: SparkSession, uri: str) -> list[FileInfo]:
     iterator = fs.listFiles(path, True)
     while iterator.hasNext():
         status = iterator.next()
-        name = status.getPath().getName()
-        if not name.startswith(("_", ".")):
+        if not _is_hidden(status.getPath().getName()):
             found.append(FileInfo(status.getPath().toString(), status.getLen(), status.getModificationTime()))
     return sorted(found, key=lambda f: f.uri)
 
