@@ -9,11 +9,12 @@ LAKE ?= lake
 ORDERS ?= 2000
 DAYS ?= 7
 SPARK_MASTER ?= local[*]
+SPARK_DRIVER_MEMORY ?= 4g
 
 CHECKOV_VENV ?= .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: help setup run-local crawl publish-catalog test-local test-fast lint format package infra-check clean-lake clean
+.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast lint format package bench infra-check clean-lake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -29,7 +30,7 @@ setup: $(STAMP) ## create .venv and install the pinned dependencies (checks Java
 
 run-local: setup ## run the whole lake on sample data (LAKE, ORDERS, DAYS, SPARK_MASTER)
 	@sh local/check_java.sh
-	$(PY) -m local run --lake $(LAKE) --orders $(ORDERS) --days $(DAYS) --master '$(SPARK_MASTER)'
+	$(PY) -m local run --lake $(LAKE) --orders $(ORDERS) --days $(DAYS) --master '$(SPARK_MASTER)' --driver-memory $(SPARK_DRIVER_MEMORY)
 
 crawl: setup ## discover bronze schemas into the catalog (CRAWL_ARGS="--dry-run --sample-size 500 --on-incompatible log")
 	@sh local/check_java.sh
@@ -38,6 +39,13 @@ crawl: setup ## discover bronze schemas into the catalog (CRAWL_ARGS="--dry-run 
 publish-catalog: setup ## publish the local catalog to AWS Glue (AWS config from the env; PUBLISH_ARGS="--rebase OLD=NEW")
 	@sh local/check_java.sh
 	$(PY) -m local publish-catalog --lake $(LAKE) --master '$(SPARK_MASTER)' $(PUBLISH_ARGS)
+
+cluster-start: setup ## start a Spark standalone cluster on loopback (master spark://127.0.0.1:7077, 2 workers)
+	@sh local/check_java.sh
+	$(PY) -m local cluster start --dir cluster
+
+cluster-stop: setup ## stop the cluster cluster-start started
+	$(PY) -m local cluster stop --dir cluster
 
 test-local: setup ## run the whole test suite
 	@sh local/check_java.sh
@@ -52,6 +60,10 @@ lint: setup ## ruff
 format: setup ## ruff format and import sorting
 	$(PY) -m ruff check --fix --select I .
 	$(PY) -m ruff format .
+
+bench: setup ## Spark against DuckDB at 1M and 5M order lines, a new day on a year; writes bench/RESULTS.md (BENCH_ARGS)
+	@sh local/check_java.sh
+	$(PY) -m bench run $(BENCH_ARGS)
 
 package: setup ## build the wheel Glue loads (--extra-py-files) into dist/
 	$(PY) -m pip wheel -q --no-deps -w dist .

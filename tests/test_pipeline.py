@@ -5,7 +5,6 @@ text, and no record is lost."""
 import datetime as dt
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,13 @@ import fastavro
 import pyarrow.parquet as pq
 import pytest
 
+from bench.compare import compare_gold, outcome_differences
+from bench.duckdb_pipeline import GOLD as TWIN_GOLD
+from bench.duckdb_pipeline import run as run_twin
+from bench.engines import export_gold, outcome_totals
+from jobs.runtime.config import LOCAL_PII_HASH_KEY
 from jobs.runtime.failpoints import ENV_VARIABLE
+from local.cluster import cluster_environment, start_cluster
 from local.generator import GeneratorSettings, write_sample_lake
 from local.runner import run_pipeline
 from tests.conftest import forget_catalog
@@ -127,27 +132,67 @@ def test_no_pii_in_clear_text_in_silver_or_gold(spark, built_lake):
                 assert not (isinstance(value, str) and value.strip().lower() in pii), (table.qualified_name, value)
 
 
-def test_make_run_local_path_killed_then_rerun_and_a_new_session_sees_the_catalog(tmp_path):
-    """The CLI in its own process builds the lake, but is killed (SIGKILL) after silver is
-    written and before the bookmark commit: the lock file stays behind and no bookmark exists.
-    The rerun takes the lock over, reads the same files again and ends like a clean run; a
-    second process then finds every table by name."""
+def test_the_benchmarks_duckdb_twin_agrees_with_the_spark_jobs(spark, built_lake, tmp_path):
+    """`make bench` times the same rules written in DuckDB SQL: on this sample (every kind of
+    mess) the twin puts each dataset's records where the jobs do and builds the same gold."""
+    root, _, run = built_lake
+    export_gold(spark, tmp_path / "spark-gold")
+    twin = run_twin(root / "bronze", tmp_path / "duckdb-lake", LOCAL_PII_HASH_KEY, threads=1)
+    for relation, table in TWIN_GOLD.items():
+        (tmp_path / "duckdb-gold" / table.qualified_name).mkdir(parents=True)
+        twin.sql(f"COPY {relation} TO '{tmp_path}/duckdb-gold/{table.qualified_name}/part-0.parquet' (FORMAT parquet)")
+    agreement = compare_gold(tmp_path / "spark-gold", tmp_path / "duckdb-gold")
+    assert [a.table for a in agreement if not a.agrees] == [] and all(a.rows[0] > 0 for a in agreement), agreement
+    ledgers = run.manifests["bronze_to_silver"]["ledger"]
+    spark_outcomes = {dataset: outcome_totals(ledger["files"]) for dataset, ledger in ledgers.items()}
+    assert outcome_differences(spark_outcomes, twin.outcomes()) == []
+    assert twin.outcomes()["orders"]["WRONG_FIELD_COUNT"] > 0
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A Spark standalone master and two workers on 127.0.0.1, stopped after the module."""
+    running = start_cluster(tmp_path_factory.mktemp("cluster"), workers=2, cores_per_worker=1, worker_memory="1g")
+    yield running
+    running.stop()
+
+
+def gold_fingerprints(table) -> str:
+    """One row per gold table: its name, row count and an order-free hash of all its rows."""
+    return (
+        f"SELECT '{table.qualified_name}' AS t, count(*) AS n, "
+        f"sum(CAST(xxhash64(*) AS DECIMAL(38, 0))) AS fingerprint FROM {table.qualified_name}"
+    )
+
+
+def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mode_run(
+    spark, built_lake, cluster, tmp_path
+):
+    """`make run-local`'s command, in its own process, builds the module's sample lake but is
+    killed (SIGKILL) after silver is written and before the bookmark commit: the lock file stays
+    behind and no bookmark exists. The rerun, pointed at a standalone cluster (tasks in executors
+    on two workers), takes the lock over, reads the same files again and ends with the gold the
+    in-process local-mode run built; a new process then finds every table by name."""
     lake = tmp_path / "lake"
     common = [sys.executable, "-m", "local"]
-    run_command = [*common, "run", "--lake", str(lake), "--orders", "60", "--days", "2", "--master", "local[2]"]
+    generated = ["--orders", str(SETTINGS.orders), "--days", str(SETTINGS.days), "--seed", str(SETTINGS.seed)]
+    run_command = [
+        *common, "run", "--lake", str(lake), *generated, "--start", SETTINGS.start.isoformat(), "--driver-memory", "1g",
+    ]  # fmt: skip
     killed = subprocess.run(
-        run_command,
+        [*run_command, "--master", "local[2]"],  # a lake begun in local mode goes on on the cluster
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, ENV_VARIABLE: "bronze_to_silver:before bookmark commit"},
+        env={**cluster_environment(), ENV_VARIABLE: "bronze_to_silver:before bookmark commit"},
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert (lake / "state" / "locks" / "bronze_to_silver.lock").exists()
     assert not (lake / "state" / "bookmarks" / "bronze_to_silver" / "current.json").exists()
 
-    run = subprocess.run(run_command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    on_cluster = [*run_command, "--master", cluster.master_url]
+    run = subprocess.run(on_cluster, cwd=REPO, capture_output=True, text=True, timeout=600, env=cluster_environment())
     assert run.returncode == 0, run.stderr[-3000:]
     assert "taking over the lock" in run.stderr
     assert "rows_in == rows_silver + rows_quarantined" in run.stdout and "customer_gold.customer_ltv" in run.stdout
@@ -158,12 +203,16 @@ def test_make_run_local_path_killed_then_rerun_and_a_new_session_sees_the_catalo
     quarantined = sum(int(line.split(" + ")[1].split(" quarantined")[0]) for line in ledger)
     accepted = sum(1 for _, _, reason in truth["record_outcomes"] if reason is None)
     assert (to_silver, quarantined) == (accepted, len(truth["record_outcomes"]) - accepted)
+    # The tasks ran in executors both workers started, not in the driver.
+    assert {folder.parent.parent.name for folder in cluster.executor_folders()} == {"worker-0", "worker-1"}
+    assert cluster.master_url.startswith("spark://127.0.0.1:") and cluster.alive_workers() == 2
 
     union = " UNION ALL ".join(
         f"SELECT '{t.qualified_name}' AS t, count(*) AS n FROM {t.qualified_name}" for t in ALL_TABLES
     )
+    fingerprints = " UNION ALL ".join(gold_fingerprints(t) for t in GOLD_TABLES)
     databases = sorted({t.database for t in ALL_TABLES} | {s.qualified_name.split(".")[0] for s in SOURCES})
-    statements = [union, *(f"SHOW TABLES IN {db}" for db in databases), "DESCRIBE sales_bronze.returns"]
+    statements = [union, fingerprints, *(f"SHOW TABLES IN {db}" for db in databases), "DESCRIBE sales_bronze.returns"]
     query = subprocess.run(
         [*common, "query", "--lake", str(lake), "--master", "local[1]", *statements],
         cwd=REPO,
@@ -176,6 +225,8 @@ def test_make_run_local_path_killed_then_rerun_and_a_new_session_sees_the_catalo
     found = {cells[0]: int(cells[1]) for cells in results[union]}
     assert set(found) == {t.qualified_name for t in ALL_TABLES}
     assert all(found[t.qualified_name] > 0 for t in SILVER_TABLES + GOLD_TABLES)
+    local_mode = [[str(v) for v in row] for row in spark.sql(fingerprints).collect()]  # the module's lake
+    assert results[fingerprints] == local_mode
 
     listed = {f"{cells[0]}.{cells[1]}" for db in databases for cells in results[f"SHOW TABLES IN {db}"]}
     assert listed == {t.qualified_name for t in ALL_TABLES} | {s.qualified_name for s in SOURCES}

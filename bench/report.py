@@ -1,0 +1,166 @@
+"""bench/RESULTS.md from the saved results (`bench/results/*.json`) and the notes (`bench/NOTES.md`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TARGETS = {"ratio": 4.0, "quality_share": 0.15, "incremental_share": 0.10, "test_suite_seconds": 600}
+
+
+def _load(results_dir: Path) -> tuple[list[dict], dict | None]:
+    scales = [json.loads(p.read_text()) for p in sorted(results_dir.glob("lines*.json"))]
+    scales.sort(key=lambda r: int(r["data"]["order_lines"]))
+    suite = results_dir / "test_suite.json"
+    return scales, json.loads(suite.read_text()) if suite.exists() else None
+
+
+def _median(runs: list[dict]) -> dict:
+    from bench.run import median_run
+
+    return median_run(runs)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def _agrees(agreement: list[dict]) -> bool:
+    return all(a["only_in_first"] == a["only_in_second"] == 0 and a["rows"][0] == a["rows"][1] for a in agreement)
+
+
+def _headline(scales: list[dict]) -> list[str]:
+    lines = [
+        "| Spark / DuckDB | order lines | landed records | Spark (s) | DuckDB (s) | Spark with session start (s) "
+        "| runs | gold agrees | target (within 4x) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in scales:
+        spark, duck = _median(r["runs"]["spark"]), _median(r["runs"]["duckdb"])
+        ratio = spark["pipeline_seconds"] / duck["pipeline_seconds"]
+        agrees = _agrees(r["gold_agreement"]) and not r["outcome_differences"]
+        lines.append(
+            f"| **{ratio:.1f}x** | {int(r['data']['order_lines']):,} | {r['data']['records_in']:,} "
+            f"| {spark['pipeline_seconds']:.1f} | {duck['pipeline_seconds']:.1f} "
+            f"| {spark['pipeline_seconds'] + spark['startup_seconds']:.1f} | {len(r['runs']['spark'])} "
+            f"| {'yes' if agrees else 'NO'} | {_verdict(ratio <= TARGETS['ratio'])} |"
+        )
+    return lines
+
+
+def _steps(report: dict) -> list[str]:
+    spark, duck = _median(report["runs"]["spark"]), _median(report["runs"]["duckdb"])
+    duck_steps = {s["step"]: s for s in duck["steps"]}
+    lines = [
+        f"Per step at {int(report['data']['order_lines']):,} order lines (rows/s: landed records per second "
+        "of the step; peak: resident memory of the whole process tree during the step, the JVM included):",
+        "",
+        "| job | step | Spark (s) | Spark rows/s | Spark peak (MB) | DuckDB (s) | DuckDB rows/s | DuckDB peak (MB) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in spark["steps"]:
+        d = duck_steps.get(s["step"])
+        twin = f"{d['seconds']:.2f} | {d['rows_per_second'] or 0:,} | {d['peak_mb']:,}" if d else "- | - | -"
+        spark_cells = f"{s['seconds']:.2f} | {s['rows_per_second'] or 0:,} | {s['peak_mb']:,}"
+        lines.append(f"| {s['job']} | {s['step']} | {spark_cells} | {twin} |")
+    lines.append(
+        f"| | **whole run** | **{spark['pipeline_seconds']:.1f}** | {spark['rows_per_second']:,} "
+        f"| {spark['peak_mb']:,} "
+        f"| **{duck['pipeline_seconds']:.1f}** | {duck['rows_per_second']:,} | {duck['peak_mb']:,} |"
+    )
+    lines.append(
+        f"\nSpark's session start (JVM, metastore) adds {spark['startup_seconds']:.1f} s before the first step."
+    )
+    return lines
+
+
+def _quality(scales: list[dict]) -> list[str]:
+    lines = [
+        "| order lines | quality suites (s) | Spark pipeline (s) | share | target (at most 15%) |",
+        "|---:|---:|---:|---:|---|",
+    ]
+    for r in scales:
+        spark = _median(r["runs"]["spark"])
+        share = spark["quality_seconds"] / spark["pipeline_seconds"]
+        lines.append(
+            f"| {int(r['data']['order_lines']):,} | {spark['quality_seconds']:.1f} | {spark['pipeline_seconds']:.1f} "
+            f"| {share:.1%} | {_verdict(share <= TARGETS['quality_share'])} |"
+        )
+    return lines
+
+
+def _run_row(name: str, run: dict) -> str:
+    with_start = run["pipeline_seconds"] + run["startup_seconds"]
+    return f"| {name} | {run['pipeline_seconds']:.1f} | {with_start:.1f} | {run['peak_mb']:,} |"
+
+
+def _incremental(report: dict) -> list[str]:
+    inc = report["incremental"]
+    new_day, full = inc["new_day"], inc["full_rebuild"]
+    share = new_day["pipeline_seconds"] / full["pipeline_seconds"]
+    lines = [
+        f"A year of history ({int(report['data']['order_lines']):,} order lines over {report['data']['days']} days) "
+        "is built; then one more day lands and the pipeline runs again, reading only that day's files "
+        f"({inc['new_day_files_read']} files, {inc['new_day_records']:,} records). The full rebuild builds the "
+        f"same year and day ({inc['full_records']:,} records) in one run from an empty lake.",
+        "",
+        "| run | Spark pipeline (s) | with session start (s) | peak (MB) |",
+        "|---|---:|---:|---:|",
+        _run_row("one new day", new_day),
+        _run_row("full rebuild", full),
+        "",
+        f"One new day takes **{share:.1%}** of the full rebuild's time (target: at most 10%: "
+        f"{_verdict(share <= TARGETS['incremental_share'])}). Gold after the new day equals the full rebuild's: "
+        f"{'yes' if _agrees(inc['gold_agreement']) else 'NO'}.",
+        "",
+        "| step of the new day's run | seconds |",
+        "|---|---:|",
+    ]
+    lines += [f"| {s['job']}: {s['step']} | {s['seconds']:.2f} |" for s in new_day["steps"]]
+    return lines
+
+
+def write_results(results_dir: Path, target: Path) -> Path:
+    scales, suite = _load(results_dir)
+    notes = results_dir.parent / "NOTES.md"
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench run`); do not edit by hand: the "
+        "analysis lives in `bench/NOTES.md`, appended below.",
+        "",
+    ]
+    if scales:
+        m = scales[-1]["machine"]
+        lines += [
+            f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['os']}.",
+            f"Python {m['python']}, PySpark {m['pyspark']} (local[2]), {m['java']}, DuckDB {m['duckdb']} (2 threads), "
+            f"Great Expectations {m['great_expectations']}.",
+            "",
+            "## Spark against DuckDB, the whole pipeline",
+            "",
+            "Bronze -> silver (with quarantine) -> gold with the quality suites, the same files for both; "
+            "times are the pipeline's steps, Spark's session start shown apart.",
+            "",
+            *_headline(scales),
+            "",
+        ]
+        for report in scales:
+            lines += _steps(report) + [""]
+        lines += ["## The quality suites' share of the pipeline", "", *_quality(scales), ""]
+        for report in scales:
+            if "incremental" in report:
+                lines += ["## One new day on a year of history", "", *_incremental(report), ""]
+    if suite:
+        verdict = _verdict(suite["seconds"] <= TARGETS["test_suite_seconds"] and suite["exit_code"] == 0)
+        lines += [
+            "## The test suite",
+            "",
+            f"`make test-local` (venv already set up): {suite['seconds']} s wall, exit {suite['exit_code']} "
+            f"({suite['summary']}); target under 10 minutes: {verdict}.",
+            "",
+        ]
+    if notes.exists():
+        lines += [notes.read_text().rstrip(), ""]
+    target.write_text("\n".join(lines))
+    return target
