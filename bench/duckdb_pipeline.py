@@ -25,6 +25,7 @@ from expectations.suites import TABLE_SUITES
 from transforms import contracts as c
 from transforms.customers import EMAIL_PATTERN
 from transforms.frames import MAX_RECORD_CHARS
+from transforms.returns import MAX_RETURN_QUANTITY
 
 
 def landed_file_columns(prefix: str) -> str:
@@ -314,7 +315,7 @@ class DuckDBLake:
         money = c.MONEY.simpleString()
         rules = [
             ("MISSING_ID", "return_id IS NULL OR order_id IS NULL OR line_no IS NULL"),
-            ("BAD_QUANTITY", "quantity IS NULL OR quantity <= 0"),
+            ("BAD_QUANTITY", f"quantity IS NULL OR quantity <= 0 OR quantity > {MAX_RETURN_QUANTITY}"),
             ("BAD_TIMESTAMP", "returned_at IS NULL"),
             ("ORPHAN_RETURN", "order_quantity IS NULL"),
             ("EXCESS_RETURN_QUANTITY", "quantity > order_quantity"),

@@ -114,6 +114,27 @@ def test_products_are_typed_and_checked(spark):
     )
 
 
+def test_a_refund_is_rounded_to_cents_once(spark):
+    """1 x 1.00 EUR x 1.00499999 is 1.0049999900 USD: 1.00, not 1.01 (rounded to 6 places
+    first, as Spark rounds a product too wide for 38 digits, it would be 1.005000)."""
+    orders = spark.createDataFrame(
+        [("O1", 1, "S1", "C1", dt.date(2026, 1, 4), 7, Decimal("1.00"), Decimal("1.00499999"))],
+        "order_id string, line_no int, product_sku string, customer_id string, order_date date, quantity int,"
+        " unit_price decimal(12,2), fx_rate_to_usd decimal(18,8)",
+    )
+    records = [
+        json.dumps({"return_id": rid, "order_id": "O1", "line_no": 1, "quantity": quantity, "reason": "late",
+                    "returned_at": "2026-01-06T09:00:00Z"})
+        for rid, quantity in (("R1", 1), ("R2", 5), ("R3", 1_000_000))
+    ]  # fmt: skip
+    out = {
+        r.return_id: (r.refund_usd, r.reject_reason) for r in clean_returns(_records(spark, *records), orders).collect()
+    }
+    assert out["R1"] == (Decimal("1.00"), None)
+    assert out["R2"] == (Decimal("5.02"), None)  # 5.02499995
+    assert out["R3"][1] == "BAD_QUANTITY"  # too many digits for an exact refund
+
+
 def test_returns_link_to_order_lines_and_orphans_are_quarantined(spark):
     orders = spark.createDataFrame(
         [("O1", 1, "S1", "C1", dt.date(2026, 1, 4), 3, Decimal("10.01"), Decimal("1.05"))],

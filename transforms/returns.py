@@ -10,6 +10,12 @@ from transforms.columns import blank_to_null, try_parse_utc_timestamp
 from transforms.contracts import MONEY, SILVER_RETURNS
 from transforms.frames import flag_superseded, newest_landed_first, with_reasons
 
+# A refund (quantity x unit price x rate) is exact in Spark's 38 digits only while the quantity
+# has at most 6: with more, Spark rounds the product to 6 decimal places before it is rounded
+# to cents, and a refund can come out a cent off. A larger quantity is BAD_QUANTITY.
+MAX_RETURN_QUANTITY = 999_999
+RETURN_QUANTITY = "decimal(6,0)"
+
 RETURN_RECORD_SCHEMA = "return_id STRING, order_id STRING, line_no INT, quantity INT, reason STRING, returned_at STRING"
 
 
@@ -19,7 +25,7 @@ def return_reject_rules() -> list[tuple[str, Column]]:
         ("NOT_JSON", ~c("is_json")),
         ("WRONG_TYPE", c("has_wrong_types")),
         ("MISSING_ID", c("return_id").isNull() | c("order_id").isNull() | c("line_no").isNull()),
-        ("BAD_QUANTITY", c("quantity").isNull() | (c("quantity") <= 0)),
+        ("BAD_QUANTITY", c("quantity").isNull() | (c("quantity") <= 0) | (c("quantity") > MAX_RETURN_QUANTITY)),
         ("BAD_TIMESTAMP", c("returned_at").isNull()),
         ("ORPHAN_RETURN", c("order_quantity").isNull()),
         ("EXCESS_RETURN_QUANTITY", c("quantity") > c("order_quantity")),
@@ -53,9 +59,8 @@ def link_to_order_lines(returns: DataFrame, orders: DataFrame) -> DataFrame:
     returned = F.broadcast(returns.select("order_id", "line_no").distinct())
     lines = lines.join(returned, ["order_id", "line_no"], "left_semi")
     linked = returns.join(lines, ["order_id", "line_no"], "left")
-    return linked.withColumn("refund_usd", (F.col("quantity") * F.col("_unit_price_usd")).cast(MONEY)).drop(
-        "_unit_price_usd"
-    )
+    refund = F.col("quantity").try_cast(RETURN_QUANTITY) * F.col("_unit_price_usd")
+    return linked.withColumn("refund_usd", refund.cast(MONEY)).drop("_unit_price_usd")
 
 
 def returns_with_reasons(records: DataFrame, orders: DataFrame) -> DataFrame:
