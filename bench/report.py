@@ -120,6 +120,12 @@ def _incremental(report: dict) -> list[str]:
     return lines
 
 
+def _setup(suite: dict) -> str:
+    if suite.get("setup_included"):
+        return "on a fresh clone: creating .venv and installing every pinned dependency included"
+    return "venv already set up"
+
+
 def write_results(results_dir: Path, target: Path) -> Path:
     scales, suite = _load(results_dir)
     notes = results_dir.parent / "NOTES.md"
@@ -156,7 +162,7 @@ def write_results(results_dir: Path, target: Path) -> Path:
         lines += [
             "## The test suite",
             "",
-            f"`make test-local` (venv already set up): {suite['seconds']} s wall, exit {suite['exit_code']} "
+            f"`make test-local` ({_setup(suite)}): {suite['seconds']} s wall, exit {suite['exit_code']} "
             f"({suite['summary']}); target under 10 minutes: {verdict}.",
             "",
         ]
