@@ -69,7 +69,14 @@ def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]
         # reads them. Silver as it will be (`current`) stays a plan over them: later datasets
         # broadcast the small reference tables, and returns filter orders to the lines they
         # point at, so a copy of all of it (millions of order lines) would only cost.
-        ranked = rank_against_silver(cleaners[dataset](), silver[dataset], table.primary_key, newest_first)
+        cleaned = cleaners[dataset]()
+        if ctx.table_exists(table):
+            # Ranked against silver, the batch is read three times (itself, its keys, its
+            # lineage): parse it once. Spark would also push the keys' not-null checks down
+            # into the parsing, one copy of the parser per field, past the JVM's 64 KB method
+            # limit. (A first run has no silver: those reads drop out of the plan.)
+            cleaned = cleaned.localCheckpoint()
+        ranked = rank_against_silver(cleaned, silver[dataset], table.primary_key, newest_first)
         ranked = ranked.localCheckpoint()
         kept = kept_silver(ranked, silver[dataset])
         refreshed = refresh_kept_rows(dataset, kept, batches).localCheckpoint()

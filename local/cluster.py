@@ -54,6 +54,22 @@ class LocalCluster:
     work_dir: Path
     pids: list[int] = field(default_factory=list)
 
+    def wait_until_up(self, timeout_seconds: float = 90) -> None:
+        """Until every worker started has registered with the master; stops the cluster and
+        raises when that takes longer than `timeout_seconds`."""
+        workers = len(self.pids) - 1  # the master first
+        deadline = time.time() + timeout_seconds
+        while True:
+            try:
+                if self.alive_workers() == workers:
+                    return
+            except OSError:  # the master's web UI is not up yet
+                pass
+            if time.time() > deadline:
+                self.stop()
+                raise TimeoutError(f"the cluster did not come up in {timeout_seconds:.0f}s; logs in {self.work_dir}")
+            time.sleep(0.5)
+
     def alive_workers(self) -> int:
         with urllib.request.urlopen(f"{self.ui_url}/json/", timeout=5) as response:
             return int(json.load(response).get("aliveworkers", 0))
@@ -109,16 +125,16 @@ def _spark_class(work_dir: Path, log_name: str, *arguments: str) -> int:
     return process.pid
 
 
-def start_cluster(
+def launch_cluster(
     work_dir: Path,
     workers: int = 2,
     cores_per_worker: int = 1,
     worker_memory: str = "2g",
     port: int | None = None,
     ui_port: int | None = None,
-    timeout_seconds: float = 90,
 ) -> LocalCluster:
-    """A master and `workers` workers on loopback; returns once every worker has registered."""
+    """A master and `workers` workers on loopback, started; they register in the background
+    (`wait_until_up`), so the caller can do other work while the JVMs start."""
     work_dir.mkdir(parents=True, exist_ok=True)
     port, ui_port = port or free_port(), ui_port or free_port()
     cluster = LocalCluster(f"spark://{LOOPBACK}:{port}", f"http://{LOOPBACK}:{ui_port}", work_dir)
@@ -140,14 +156,19 @@ def start_cluster(
                 *("--work-dir", str(work_dir / f"worker-{n}")),
             )
         )
-    deadline = time.time() + timeout_seconds
-    while True:
-        try:
-            if cluster.alive_workers() == workers:
-                return cluster
-        except OSError:  # the master's web UI is not up yet
-            pass
-        if time.time() > deadline:
-            cluster.stop()
-            raise TimeoutError(f"the cluster did not come up in {timeout_seconds:.0f}s; logs in {work_dir}")
-        time.sleep(0.5)
+    return cluster
+
+
+def start_cluster(
+    work_dir: Path,
+    workers: int = 2,
+    cores_per_worker: int = 1,
+    worker_memory: str = "2g",
+    port: int | None = None,
+    ui_port: int | None = None,
+    timeout_seconds: float = 90,
+) -> LocalCluster:
+    """`launch_cluster`, returning once every worker has registered."""
+    cluster = launch_cluster(work_dir, workers, cores_per_worker, worker_memory, port, ui_port)
+    cluster.wait_until_up(timeout_seconds)
+    return cluster

@@ -22,7 +22,7 @@ from bench.duckdb_pipeline import run as run_twin
 from bench.engines import export_gold, outcome_totals
 from jobs.runtime.config import LOCAL_PII_HASH_KEY
 from jobs.runtime.failpoints import ENV_VARIABLE
-from local.cluster import cluster_environment, start_cluster
+from local.cluster import cluster_environment, launch_cluster
 from local.generator import GeneratorSettings, write_sample_lake
 from local.runner import run_pipeline
 from tests.conftest import forget_catalog
@@ -151,8 +151,9 @@ def test_the_benchmarks_duckdb_twin_agrees_with_the_spark_jobs(spark, built_lake
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """A Spark standalone master and two workers on 127.0.0.1, stopped after the module."""
-    running = start_cluster(tmp_path_factory.mktemp("cluster"), workers=2, cores_per_worker=1, worker_memory="1g")
+    """A Spark standalone master and two workers on 127.0.0.1, starting (see `wait_until_up`);
+    stopped after the module."""
+    running = launch_cluster(tmp_path_factory.mktemp("cluster"), workers=2, cores_per_worker=1, worker_memory="1g")
     yield running
     running.stop()
 
@@ -191,6 +192,7 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
     assert (lake / "state" / "locks" / "bronze_to_silver.lock").exists()
     assert not (lake / "state" / "bookmarks" / "bronze_to_silver" / "current.json").exists()
 
+    cluster.wait_until_up()  # its JVMs started while the first run ran
     on_cluster = [*run_command, "--master", cluster.master_url]
     run = subprocess.run(on_cluster, cwd=REPO, capture_output=True, text=True, timeout=600, env=cluster_environment())
     assert run.returncode == 0, run.stderr[-3000:]

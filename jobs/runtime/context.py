@@ -187,6 +187,10 @@ class JobContext:
         """Platform hook: Avro rows as (path, source_line, raw_record JSON), see records_of_files."""
         raise NotImplementedError
 
+    def table_exists(self, table: TableContract) -> bool:
+        """Has the table been written (and registered) before?"""
+        return registered_location(self.spark, table.qualified_name) is not None
+
     def read_table(self, table: TableContract) -> DataFrame:
         """A lake table as the catalog publishes it (its current snapshot of every partition).
 
@@ -244,7 +248,7 @@ class JobContext:
         that gain or lose a row are rewritten. Returns those partitions ({column: value}).
         """
         keys = list(table.partition_by)
-        if registered_location(self.spark, table.qualified_name) is None:
+        if not self.table_exists(table):
             # Never written (a first run): nothing to keep or take out, so the batch goes
             # straight to the table, computed once.
             if batch.isEmpty():
