@@ -20,7 +20,7 @@ from jobs.runtime.local import local_path
 from jobs.runtime.run_lock import JobAlreadyRunning
 from jobs.runtime.session import DEFAULT_DRIVER_MEMORY, local_session
 from jobs.runtime.storage import list_files, write_text
-from local.cluster import STATE_FILE, LocalCluster, start_cluster
+from local.cluster import STATE_FILE, LocalCluster, launch_cluster
 from local.crawler import crawl, report_lines
 from local.generator import GeneratorSettings, write_sample_lake
 from local.glue_catalog import GluePublisher, local_tables
@@ -239,7 +239,8 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         (args.dir / STATE_FILE).unlink()
         print("cluster stopped")
         return 0
-    cluster = start_cluster(args.dir, args.workers, args.cores, args.memory, port=args.port)
+    cluster = launch_cluster(args.dir, args.workers, args.cores, args.memory, port=args.port)
+    cluster.wait_until_up()
     cluster.save()
     print(f"master {cluster.master_url} (web UI {cluster.ui_url}), {args.workers} worker(s); logs in {args.dir}")
     print(f"run the lake on it:  make run-local SPARK_MASTER={cluster.master_url}")

@@ -157,18 +157,3 @@ def launch_cluster(
             )
         )
     return cluster
-
-
-def start_cluster(
-    work_dir: Path,
-    workers: int = 2,
-    cores_per_worker: int = 1,
-    worker_memory: str = "2g",
-    port: int | None = None,
-    ui_port: int | None = None,
-    timeout_seconds: float = 90,
-) -> LocalCluster:
-    """`launch_cluster`, returning once every worker has registered."""
-    cluster = launch_cluster(work_dir, workers, cores_per_worker, worker_memory, port, ui_port)
-    cluster.wait_until_up(timeout_seconds)
-    return cluster

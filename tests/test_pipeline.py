@@ -19,7 +19,7 @@ import pytest
 from bench.compare import compare_gold, outcome_differences
 from bench.duckdb_pipeline import GOLD as TWIN_GOLD
 from bench.duckdb_pipeline import run as run_twin
-from bench.engines import export_gold, outcome_totals
+from bench.engines import export_gold, ledger_outcomes
 from jobs.runtime.config import LOCAL_PII_HASH_KEY
 from jobs.runtime.failpoints import ENV_VARIABLE
 from local.cluster import cluster_environment, launch_cluster
@@ -144,7 +144,7 @@ def test_the_benchmarks_duckdb_twin_agrees_with_the_spark_jobs(spark, built_lake
     agreement = compare_gold(tmp_path / "spark-gold", tmp_path / "duckdb-gold")
     assert [a.table for a in agreement if not a.agrees] == [] and all(a.rows[0] > 0 for a in agreement), agreement
     ledgers = run.manifests["bronze_to_silver"]["ledger"]
-    spark_outcomes = {dataset: outcome_totals(ledger["files"]) for dataset, ledger in ledgers.items()}
+    spark_outcomes = {dataset: ledger_outcomes(ledger) for dataset, ledger in ledgers.items()}
     assert outcome_differences(spark_outcomes, twin.outcomes()) == []
     assert twin.outcomes()["orders"]["WRONG_FIELD_COUNT"] > 0
 
