@@ -1,9 +1,12 @@
 # The Sales Data Lake on AWS: the same job scripts as `make run-local`, on Glue 6.0.
-data "aws_caller_identity" "current" {}
-
 locals {
   name       = "${var.project}-${var.environment}"
-  account_id = data.aws_caller_identity.current.account_id
+  account_id = var.account_id
+  # Where Glue 6.0 writes logs: a job's stdout/stderr (the lake's log lines) under
+  # <prefix>/output, Glue's own under <prefix>/error (--custom-logGroup-prefix); a crawler with
+  # a security configuration that encrypts logs, under /aws-glue/crawlers-role/<role>-<config>.
+  job_log_group_prefix = "/aws-glue/${local.name}/jobs"
+  crawler_log_group    = "/aws-glue/crawlers-role/${local.name}-glue-crawler-${local.name}"
 }
 
 module "kms" {
@@ -26,6 +29,8 @@ module "cloudwatch" {
   account_id                 = local.account_id
   region                     = var.region
   kms_key_arn                = module.kms.key_arn
+  job_log_group_prefix       = local.job_log_group_prefix
+  crawler_log_group          = local.crawler_log_group
   log_retention_days         = var.log_retention_days
   alarm_email                = var.alarm_email
   job_names                  = module.glue.job_names
@@ -54,28 +59,30 @@ module "iam" {
   domains               = var.domains
   bucket_arns           = module.s3.bucket_arns
   kms_key_arn           = module.kms.key_arn
-  job_log_group_arns    = [module.cloudwatch.job_log_group_arn]
+  job_log_group_arns    = module.cloudwatch.job_log_group_arns
   crawler_log_group_arn = module.cloudwatch.crawler_log_group_arn
+  pii_key_secret_arn    = module.kms.pii_key_secret_arn
   athena_workgroup_arn  = module.athena.workgroup_arn
   analyst_principals    = var.analyst_principals
 }
 
 module "glue" {
-  source             = "./modules/glue"
-  name               = local.name
-  domains            = var.domains
-  layers             = var.layers
-  bucket_ids         = module.s3.bucket_ids
-  kms_key_arn        = module.kms.key_arn
-  job_role_arn       = module.iam.job_role_arn
-  crawler_role_arn   = module.iam.crawler_role_arn
-  job_log_group_name = module.cloudwatch.job_log_group_name
-  crawler_schedule   = var.crawler_schedule
-  pipeline_schedule  = var.pipeline_schedule
-  job_sizes          = var.job_sizes
-  jobs_dir           = "${path.root}/../jobs"
-  wheel_path         = var.wheel_path
-  python_modules     = var.python_modules
-  quality_mode       = var.quality_mode
-  pii_hash_key       = var.pii_hash_key
+  source                    = "./modules/glue"
+  name                      = local.name
+  domains                   = var.domains
+  layers                    = var.layers
+  bucket_ids                = module.s3.bucket_ids
+  kms_key_arn               = module.kms.key_arn
+  job_role_arn              = module.iam.job_role_arn
+  crawler_role_arn          = module.iam.crawler_role_arn
+  job_log_group_prefix      = local.job_log_group_prefix
+  crawler_schedule          = var.crawler_schedule
+  pipeline_schedule         = var.pipeline_schedule
+  job_sizes                 = var.job_sizes
+  jobs_dir                  = "${path.root}/../jobs"
+  wheel_path                = var.wheel_path
+  python_modules            = var.python_modules
+  quality_mode              = var.quality_mode
+  pii_key_secret_arn        = module.kms.pii_key_secret_arn
+  manage_catalog_encryption = var.manage_catalog_encryption
 }

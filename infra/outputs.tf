@@ -37,3 +37,8 @@ output "alert_topic_arn" {
   description = "SNS topic of the lake's alarms."
   value       = module.cloudwatch.alert_topic_arn
 }
+
+output "pii_key_secret_arn" {
+  description = "The secret to put the PII hash key into (aws secretsmanager put-secret-value), once."
+  value       = module.kms.pii_key_secret_arn
+}

@@ -3,6 +3,16 @@ variable "region" {
   type        = string
 }
 
+variable "account_id" {
+  description = "The AWS account the lake is deployed to (Terraform refuses any other); ARNs in the policies are built from it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id is the 12-digit AWS account id."
+  }
+}
+
 variable "project" {
   description = "Short project name, used as a prefix of every resource name."
   type        = string
@@ -75,10 +85,10 @@ variable "python_modules" {
   default     = ["great-expectations==1.24.1", "fastavro==1.13.1"]
 }
 
-variable "pii_hash_key" {
-  description = "Secret key of the keyed PII hash (--pii_hash_key). Pass it with TF_VAR_pii_hash_key, never in a file."
-  type        = string
-  sensitive   = true
+variable "manage_catalog_encryption" {
+  description = "Encrypt the whole account's Glue Data Catalog with the lake's key. It is one setting per account and region: turn it on only where this lake owns the catalog."
+  type        = bool
+  default     = false
 }
 
 variable "quality_mode" {

@@ -25,6 +25,7 @@ from transforms.orders import orders_with_reasons, with_reference_flags
 from transforms.products import products_with_reasons
 from transforms.returns import returns_with_reasons
 
+JOB = "bronze_to_silver"  # the job's identity: its state paths and log lines, on every platform
 ARGUMENTS = LAKE_ARGUMENTS
 
 # (source, silver table, suite, version order if not the landing order), in the order the
@@ -141,4 +142,4 @@ def main(ctx: JobContext) -> dict:
 
 
 if __name__ == "__main__":
-    sys.exit(run_job(main, "bronze_to_silver", ARGUMENTS))
+    sys.exit(run_job(main, JOB, ARGUMENTS))

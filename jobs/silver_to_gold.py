@@ -8,16 +8,16 @@ from pyspark.sql import functions as F
 
 from expectations import suites
 from expectations.cross_table import margin_flag_check, revenue_reconciliation
+from jobs import bronze_to_silver
 from jobs.runtime.config import LAKE_ARGUMENTS
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
 from transforms import contracts as c
 from transforms import gold
 
+JOB = "silver_to_gold"  # the job's identity: its state paths and log lines, on every platform
 ARGUMENTS = LAKE_ARGUMENTS
-
-
-UPSTREAM = "bronze_to_silver"
+UPSTREAM = bronze_to_silver.JOB
 
 
 def dates_to_rebuild(changes: list[dict]) -> list[str]:
@@ -65,4 +65,4 @@ def main(ctx: JobContext) -> dict:
 
 
 if __name__ == "__main__":
-    sys.exit(run_job(main, "silver_to_gold", ARGUMENTS))
+    sys.exit(run_job(main, JOB, ARGUMENTS))

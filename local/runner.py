@@ -14,8 +14,8 @@ from jobs.runtime.local import open_local_context
 
 # The pipeline, in dependency order: (job name, entry function).
 PIPELINE: tuple[tuple[str, Callable[[JobContext], dict]], ...] = (
-    ("bronze_to_silver", bronze_to_silver.main),
-    ("silver_to_gold", silver_to_gold.main),
+    (bronze_to_silver.JOB, bronze_to_silver.main),
+    (silver_to_gold.JOB, silver_to_gold.main),
 )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 
+import boto3
 import pytest
+from moto.server import ThreadedMotoServer
 
 from jobs.runtime.config import LakeConfig, config_from_arguments
 from jobs.runtime.session import local_session
@@ -33,3 +35,46 @@ def lake(spark, tmp_path) -> LakeConfig:
     """A fresh, empty lake in a temporary folder, with an empty catalog."""
     forget_catalog(spark)
     return config_from_arguments({"lake_root": str(tmp_path / "lake")})
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto server on 127.0.0.1 for the whole suite: AWS's APIs, with botocore's validation."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+AWS_TEST_REGION = "eu-west-1"
+
+
+def aws_environment(endpoint: str) -> dict[str, str]:
+    """The standard AWS variables that point every boto3 client at the moto server."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": AWS_TEST_REGION,
+    }
+
+
+@pytest.fixture
+def aws(moto_endpoint, monkeypatch) -> dict[str, str]:
+    """boto3 configured only through the standard AWS environment variables, at the moto server."""
+    environment = aws_environment(moto_endpoint)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return environment
+
+
+def put_secret(name: str, value: str) -> str:
+    """Create (or update) a secret on the moto server; its ARN."""
+    client = boto3.client("secretsmanager")
+    try:
+        return client.create_secret(Name=name, SecretString=value)["ARN"]
+    except client.exceptions.ResourceExistsException:
+        client.put_secret_value(SecretId=name, SecretString=value)
+        return client.describe_secret(SecretId=name)["ARN"]

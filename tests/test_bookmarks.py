@@ -1,19 +1,18 @@
 """Job bookmarks with Glue's semantics (enable, pause, disable, commit only at the end, reset,
-rewind), the run lock, and the Glue side's use of Glue's own bookmarks."""
+rewind) and the run lock. The Glue side keeps the same bookmark in its state folder
+(tests/test_glue_shaped.py)."""
 
 from __future__ import annotations
 
 import os
 import threading
 import time
-import types
 from pathlib import Path
 
 import pytest
 
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.config import config_from_arguments
-from jobs.runtime.glue import GlueJobContext
 from jobs.runtime.local import LocalJobContext
 from jobs.runtime.run_lock import JobAlreadyRunning, RunLock
 from transforms.contracts import FX_RATES_SOURCE
@@ -134,27 +133,3 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     lock.path.write_text(f'{{"pid": {gone}, "host": "{os.uname().nodename}", "run_id": "old"}}')
     lock.acquire()
     assert lock.held and '"run_id": "new"' in lock.path.read_text()
-
-
-def test_on_glue_the_bookmarked_dynamic_frame_decides_what_is_new(spark, tmp_path):
-    old, new = land(tmp_path, "2026-01-01"), land(tmp_path, "2026-01-02")
-    calls = []
-
-    def from_options(**options):
-        calls.append(options)  # Glue would return only the files new since job.commit()
-        return types.SimpleNamespace(toDF=lambda: spark.read.text(str(new)))
-
-    glue_context = types.SimpleNamespace(
-        spark_session=spark, create_dynamic_frame=types.SimpleNamespace(from_options=from_options)
-    )
-    config = config_from_arguments({"lake_root": str(tmp_path)})
-    ctx = GlueJobContext("sdl-bronze-to-silver", config, glue_context, job=None)
-    assert reads(ctx) == ["2026-01-02"] and old.exists()
-    assert calls == [
-        {
-            "connection_type": "s3",
-            "connection_options": {"paths": [config.source_uri(FX_RATES_SOURCE)], "recurse": True},
-            "format": "csv",
-            "transformation_ctx": "sales_fx_rates",
-        }
-    ]

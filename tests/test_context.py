@@ -2,16 +2,12 @@
 
 import datetime as dt
 import json
-import sys
-import types
 from decimal import Decimal
 from pathlib import Path
 
-import awsglue.job
 import pytest
 
 from jobs.runtime.context import summarize_ledger
-from jobs.runtime.glue import open_glue_context
 from jobs.runtime.local import LocalJobContext
 from local.generator import GeneratorSettings, generate
 from transforms.contracts import GOLD_DAILY_SALES, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, SILVER_RETURNS
@@ -103,49 +99,3 @@ def test_ledger_totals_add_up_per_file():
     ledger = summarize_ledger(rows)
     assert (ledger["rows_in"], ledger["rows_silver"], ledger["rows_quarantined"]) == (8, 5, 3)
     assert ledger["quarantined_by_reason"] == {"BAD_PRICE": 3}
-
-
-class _FakeJob(awsglue.job.Job):
-    """awsglue's Job with its JVM calls (which exist only on AWS) replaced by a record."""
-
-    calls: list = []
-
-    def __init__(self, glue_context):
-        self.glue_context = glue_context
-
-    def init(self, name, args):
-        _FakeJob.calls.append(("init", name, args["JOB_NAME"]))
-
-    def commit(self):
-        _FakeJob.calls.append(("commit",))
-
-
-def test_glue_context_resolves_options_and_commits_through_the_glue_job(spark, monkeypatch, tmp_path):
-    glue_context_module = types.ModuleType("awsglue.context")
-    glue_context_module.GlueContext = lambda sc: types.SimpleNamespace(spark_session=spark)
-    monkeypatch.setitem(sys.modules, "awsglue.context", glue_context_module)
-    monkeypatch.setattr(awsglue.job, "Job", _FakeJob)
-    _FakeJob.calls = []
-
-    argv = [
-        "script.py",
-        "--JOB_NAME",
-        "sdl-bronze-to-silver",
-        "--JOB_RUN_ID",
-        "jr_42",
-        "--bronze_uri",
-        "s3://b",
-        "--silver_uri",
-        "s3://s",
-        "--gold_uri",
-        "s3://g",
-        "--quarantine_uri",
-        "s3://q",
-        "--state_uri",
-        str(tmp_path / "state"),
-    ]
-    ctx = open_glue_context("bronze_to_silver", argv, {})
-    assert (ctx.job_name, ctx.run_id, ctx.config.silver_uri) == ("sdl-bronze-to-silver", "jr_42", "s3://s")
-    ctx.commit()
-    assert _FakeJob.calls == [("init", "sdl-bronze-to-silver", "sdl-bronze-to-silver"), ("commit",)]
-    assert (tmp_path / "state" / "runs" / "sdl-bronze-to-silver" / "jr_42.json").exists()

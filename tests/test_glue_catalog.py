@@ -10,7 +10,6 @@ from decimal import Decimal
 import boto3
 import pytest
 from botocore.validate import ParamValidator
-from moto.server import ThreadedMotoServer
 
 from jobs.runtime.catalog import Partition, from_contract
 from jobs.runtime.local import LocalJobContext
@@ -21,26 +20,9 @@ from tests.test_crawler import BASE_ROWS, BASE_TYPES, DATABASE, DAY1, DAY2, land
 from transforms.contracts import GOLD_DAILY_SALES
 
 
-@pytest.fixture(scope="module")
-def glue_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def glue(glue_endpoint, monkeypatch):
+def glue(aws):
     """A Glue client configured only through the standard AWS environment variables."""
-    for name, value in {
-        "AWS_ENDPOINT_URL": glue_endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
     return boto3.client("glue")
 
 

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 import fastavro
@@ -26,6 +25,7 @@ from local.cluster import cluster_environment, launch_cluster
 from local.generator import GeneratorSettings, write_sample_lake
 from local.runner import run_pipeline
 from tests.conftest import forget_catalog
+from tests.gold_truth import gold_differences
 from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES, SOURCES
 
 pytestmark = pytest.mark.slow
@@ -41,26 +41,6 @@ def built_lake(spark, tmp_path_factory):
     truth = write_sample_lake(root / "bronze", root / "ground_truth", SETTINGS)
     run = run_pipeline(spark, ["--lake_root", str(root)], {})
     return root, truth, run
-
-
-def _plain(value):
-    if isinstance(value, (dt.date, Decimal)):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    return value
-
-
-def gold_differences(rows, expected: list[dict], table) -> list[tuple]:
-    """(key, column, actual, expected) for every cell of `rows` that differs from the truth."""
-    actual = [{k: _plain(v) for k, v in r.asDict().items()} for r in rows]
-    key = lambda row: tuple(row[k] for k in table.primary_key)  # noqa: E731
-    assert len(actual) == len(expected) > 0
-    expected_by_key = {key(r): r for r in expected}
-    return [
-        (key(r), column, value, expected_by_key.get(key(r), {}).get(column))
-        for r in actual
-        for column, value in r.items()
-        if expected_by_key.get(key(r), {}).get(column) != value
-    ]
 
 
 @pytest.mark.parametrize("table", GOLD_TABLES, ids=lambda t: t.qualified_name)

@@ -44,7 +44,7 @@ def returns_to_read_again(silver_returns: DataFrame, quarantine: DataFrame, chan
     ).select(
         "source_file",
         F.get_json_object("raw_record", "$.order_id").alias("order_id"),
-        F.get_json_object("raw_record", "$.line_no").cast("int").alias("line_no"),
+        F.get_json_object("raw_record", "$.line_no").try_cast("int").alias("line_no"),
     )
     candidates = silver_returns.select("source_file", *ORDER_LINE).unionByName(quarantined)
     return candidates.join(changed, list(ORDER_LINE), "left_semi").select("source_file").distinct()

@@ -20,11 +20,14 @@ LAKE_ARGUMENTS = (
     "state_uri",
     "quality_mode",
     "pii_hash_key",
+    "pii_hash_key_secret",
     "full_refresh",
     "lock_wait_seconds",
     "snapshot_retention_seconds",
     "job-bookmark-option",  # Glue's own name for it, hyphens and all
 )
+# Local runs only: on Glue the key comes from the secret `pii_hash_key_secret` names.
+LOCAL_ONLY_ARGUMENTS = ("pii_hash_key",)
 # Hashes made with this key are only for local sample data; real runs pass their own secret.
 LOCAL_PII_HASH_KEY = "local-development-only"
 QUALITY_MODES = ("enforce", "warn")
@@ -47,6 +50,7 @@ class LakeConfig:
     state_uri: str
     quality_mode: str = "enforce"
     pii_hash_key: str = LOCAL_PII_HASH_KEY
+    pii_hash_key_secret: str = ""  # Secrets Manager secret (ARN or name) of the key, on Glue
     # Glue's semantics: enable reads only new input and commits; pause reads only new input
     # and commits nothing; disable reads everything and commits nothing.
     job_bookmark_option: str = BOOKMARK_ENABLE
@@ -152,6 +156,7 @@ def config_from_arguments(args: Mapping[str, str]) -> LakeConfig:
         **uris,
         quality_mode=_choice(args, "quality_mode", QUALITY_MODES, "enforce"),
         pii_hash_key=args.get("pii_hash_key") or LOCAL_PII_HASH_KEY,
+        pii_hash_key_secret=args.get("pii_hash_key_secret", ""),
         job_bookmark_option=_choice(args, "job-bookmark-option", BOOKMARK_OPTIONS, BOOKMARK_ENABLE),
         full_refresh=_flag(args, "full_refresh"),
         lock_wait_seconds=_seconds(args, "lock_wait_seconds"),

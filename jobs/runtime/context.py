@@ -8,6 +8,7 @@ session is opened, how bookmarks are kept and what `commit` tells the platform.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import time
@@ -16,17 +17,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import fastavro
+import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from expectations.gate import SuiteResult, enforce, run_suite
 from expectations.suites import Suite
 from jobs.runtime import failpoints
-from jobs.runtime.bookmarks import State, fingerprint, new_or_changed
+from jobs.runtime.bookmarks import FileBookmarks, State, fingerprint, merged, new_or_changed
 from jobs.runtime.catalog import publish_snapshot, registered_location, registered_partitions, within
 from jobs.runtime.config import ConfigError, LakeConfig
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
-from jobs.runtime.storage import FileInfo, list_files, read_text, write_text
+from jobs.runtime.storage import FileInfo, list_files, read_bytes, read_text, write_text
 from transforms.bronze import read_record_rows, read_text_lines
 from transforms.columns import matches_any
 from transforms.contracts import BronzeSource, TableContract
@@ -37,6 +40,16 @@ log = logging.getLogger("sales_data_lake")
 
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
 RECORD_ROWS_SCHEMA = "path string, source_line int, raw_record string"
+
+
+def avro_rows(spark: SparkSession, uri: str) -> list[tuple[str, int, str]]:
+    """(uri, 1-based record number, record as JSON) for every record of an Avro file, read with
+    fastavro on the driver: the same reader locally and on Glue (the pyspark wheel has no
+    spark-avro, and Glue documents only its DynamicFrame reader for Avro)."""
+    data = read_bytes(spark, uri)
+    if data is None:
+        raise FileNotFoundError(uri)
+    return [(uri, n, json.dumps(record, default=str)) for n, record in enumerate(fastavro.reader(io.BytesIO(data)), 1)]
 
 
 def new_run_id() -> str:
@@ -66,6 +79,8 @@ class JobContext:
             "job_bookmark_option": config.job_bookmark_option,
             "unreadable_files": [],
         }
+        self.bookmark_store = FileBookmarks(config.state_uri, job_name, spark)
+        self._committed: State | None = None
         self.bookmark_reads: State = {}  # what this run read, committed with the run
         self._snapshots = 0  # snapshot folders this run wrote
 
@@ -84,8 +99,10 @@ class JobContext:
 
     # ---- sources --------------------------------------------------------------------
     def bookmarks(self) -> State:
-        """Platform hook: the job's committed bookmark."""
-        return {}
+        """The job's committed bookmark (read once per run)."""
+        if self._committed is None:
+            self._committed = self.bookmark_store.load()
+        return self._committed
 
     def select_new_files(self, name: str, root: str, file_format: str, files: list[FileInfo]) -> list[FileInfo]:
         """Of `files` (under `root`, in `file_format`), those this run should read: with
@@ -184,8 +201,21 @@ class JobContext:
         return records
 
     def read_avro_records(self, uris: list[str]) -> DataFrame:
-        """Platform hook: Avro rows as (path, source_line, raw_record JSON), see records_of_files."""
-        raise NotImplementedError
+        """Every file's records in one frame; a file fastavro cannot read becomes its one
+        UNREADABLE_FILE record (see `records_per_file`)."""
+        records, failures = [], []
+        for uri in uris:
+            try:
+                records += avro_rows(self.spark, uri)
+            except Exception as error:  # noqa: BLE001 - whatever fastavro says, the file is unreadable
+                failures.append((uri, error))
+        rows = records + self.unreadable_records(failures)
+        if not rows:
+            return self.spark.createDataFrame([], RECORD_ROWS_SCHEMA)
+        # Handed over as Arrow columns: several times faster than Python rows.
+        paths, lines, texts = zip(*rows, strict=True)
+        columns = {"path": (paths, pa.string()), "source_line": (lines, pa.int32()), "raw_record": (texts, pa.string())}
+        return self.spark.createDataFrame(pa.table({name: pa.array(v, t) for name, (v, t) in columns.items()}))
 
     def table_exists(self, table: TableContract) -> bool:
         """Has the table been written (and registered) before?"""
@@ -320,7 +350,12 @@ class JobContext:
         return ledger
 
     def commit_bookmarks(self) -> None:
-        """Platform hook: make this run's reads part of the job's bookmark (enable only)."""
+        """Make this run's reads part of the job's bookmark (enable only)."""
+        if self.config.commits_bookmarks:
+            self.bookmark_store.save(merged(self.bookmarks(), self.bookmark_reads), self.run_id)
+
+    def commit_platform(self) -> None:
+        """Platform hook: tell the platform the run is done (Glue: `job.commit()`)."""
 
     def commit(self) -> dict:
         """Record the run manifest, then commit bookmarks: called after every output is written."""
@@ -330,6 +365,7 @@ class JobContext:
         write_text(self.spark, uri, json.dumps(self.manifest, indent=2, default=str))
         failpoints.reach(f"{self.job_name}:before bookmark commit")
         self.commit_bookmarks()
+        self.commit_platform()
         # The line CloudWatch counts to tell whether the lake is fresh (infra/modules/cloudwatch).
         log.info("[%s] run committed (%s)", self.job_name, self.run_id)
         return self.manifest

@@ -13,6 +13,8 @@ from jobs.runtime.context import JobContext
 from jobs.runtime.run_lock import JobAlreadyRunning
 
 log = logging.getLogger("sales_data_lake")
+# How a job's log lines look on stderr, which Glue 6.0 sends to <--custom-logGroup-prefix>/output.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
 def runs_on_glue(argv: Sequence[str]) -> bool:
@@ -36,10 +38,11 @@ def run_job(
     arguments: Sequence[str] = LAKE_ARGUMENTS,
     argv: Sequence[str] | None = None,
 ) -> int:
-    """Run a job's `main` as a script; the exit code says whether it succeeded."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    """Run a job's `main` as a script; the exit code says whether it succeeded. `argv` is the
+    whole command line (`sys.argv`, the script path first), as Glue's getResolvedOptions wants it."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
-        with open_context(job_name, sys.argv[1:] if argv is None else argv, arguments) as ctx:
+        with open_context(job_name, sys.argv if argv is None else argv, arguments) as ctx:
             main(ctx)
     except (QualityGateFailed, ConfigError, JobAlreadyRunning) as failure:
         log.error("%s failed: %s", job_name, failure)

@@ -12,6 +12,10 @@ COMMON_SETTINGS = {
     "spark.sql.sources.partitionOverwriteMode": "dynamic",
     "spark.sql.adaptive.enabled": "true",
     "spark.sql.parquet.compression.codec": "snappy",
+    # The transforms are written for ANSI mode (Spark 4's default): parsing uses try_cast, and
+    # an overflow in money arithmetic fails instead of becoming null. Pinned, so that a
+    # platform default (Glue's, or a later Spark's) cannot change results silently.
+    "spark.sql.ansi.enabled": "true",
 }
 
 # The JVM leaves methods over 8,000 bytes of bytecode to its interpreter, and Spark's generated

@@ -4,6 +4,7 @@ folder and on s3:// (EMRFS on Glue)."""
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -24,7 +25,9 @@ def canonical_uri(uri: str) -> str:
     return "file:/" + text.removeprefix("file:").lstrip("/") if text.startswith("file:") else text
 
 
-def _fs_and_path(spark: SparkSession, uri: str):
+def _fs_and_path(spark: SparkSession | None, uri: str):
+    if spark is None:
+        raise ValueError(f"{uri}: reaching a file system other than a local folder needs a SparkSession")
     jvm = spark.sparkContext._jvm
     path = jvm.org.apache.hadoop.fs.Path(uri)
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
@@ -34,8 +37,8 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(("_", "."))
 
 
-def _local_folder(uri: str) -> Path | None:
-    """The folder of a `file:` URI or plain path; None for any other file system."""
+def _local_path(uri: str) -> Path | None:
+    """The local path of a `file:` URI or plain path; None for any other file system (s3://)."""
     parsed = urlparse(uri)
     return Path(os.path.abspath(unquote(parsed.path))) if parsed.scheme in ("", "file") else None
 
@@ -53,9 +56,9 @@ def _list_local_files(folder: Path) -> list[FileInfo]:
     return sorted(found, key=lambda f: f.uri)
 
 
-def list_files(spark: SparkSession, uri: str) -> list[FileInfo]:
+def list_files(spark: SparkSession | None, uri: str) -> list[FileInfo]:
     """Every file below `uri`, recursively, sorted by name; hidden files (`_x`, `.x`) skipped."""
-    folder = _local_folder(uri)
+    folder = _local_path(uri)
     if folder is not None:
         return _list_local_files(folder) if folder.exists() else []
     fs, path = _fs_and_path(spark, uri)
@@ -82,13 +85,35 @@ def list_folders(spark: SparkSession, uri: str) -> list[FileInfo]:
     )
 
 
-def delete_path(spark: SparkSession, uri: str) -> bool:
+def delete_path(spark: SparkSession | None, uri: str) -> bool:
     """Delete a file or a folder (recursively); False when there was nothing."""
+    local = _local_path(uri)
+    if local is not None:
+        if local.is_dir():
+            shutil.rmtree(local)
+            return True
+        existed = local.exists()
+        local.unlink(missing_ok=True)
+        return existed
     fs, path = _fs_and_path(spark, uri)
     return bool(fs.delete(path, True))
 
 
-def write_text(spark: SparkSession, uri: str, text: str) -> None:
+def _write_locally(path: Path, text: str) -> None:
+    """Write beside the target, then rename over it: a reader sees the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def write_text(spark: SparkSession | None, uri: str, text: str) -> None:
+    """Write a whole text file: locally atomically (a rename), on S3 as one PUT (S3 replaces
+    an object whole). `spark` may be None for a local folder."""
+    local = _local_path(uri)
+    if local is not None:
+        _write_locally(local, text)
+        return
     fs, path = _fs_and_path(spark, uri)
     stream = fs.create(path, True)
     try:
@@ -97,13 +122,21 @@ def write_text(spark: SparkSession, uri: str, text: str) -> None:
         stream.close()
 
 
-def read_text(spark: SparkSession, uri: str) -> str | None:
+def read_bytes(spark: SparkSession | None, uri: str) -> bytes | None:
+    """A whole file's bytes (None when it does not exist); `spark` may be None for a local folder."""
+    local = _local_path(uri)
+    if local is not None:
+        return local.read_bytes() if local.is_file() else None
     fs, path = _fs_and_path(spark, uri)
     if not fs.exists(path):
         return None
     stream = fs.open(path)
     try:
-        jvm = spark.sparkContext._jvm
-        return jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+        return bytes(spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toByteArray(stream))  # type: ignore[union-attr]
     finally:
         stream.close()
+
+
+def read_text(spark: SparkSession | None, uri: str) -> str | None:
+    data = read_bytes(spark, uri)
+    return None if data is None else data.decode("utf-8")

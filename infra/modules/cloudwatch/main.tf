@@ -1,14 +1,20 @@
 # Logs (KMS-encrypted, kept for a set time), an encrypted alert topic, alarms on what can go
 # wrong in the lake, and a dashboard.
 
-resource "aws_cloudwatch_log_group" "jobs" {
-  name              = "/aws-glue/${var.name}/jobs"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+# The groups Glue 6.0 writes to: the jobs' output (the lake's own log lines) and error
+# (Glue's and Spark's), under the jobs' --custom-logGroup-prefix; the crawlers' group.
+locals {
+  log_groups = {
+    job_output = "${var.job_log_group_prefix}/output"
+    job_error  = "${var.job_log_group_prefix}/error"
+    crawlers   = var.crawler_log_group
+  }
+  log_group_arns = { for purpose, name in local.log_groups : purpose => "arn:aws:logs:${var.region}:${var.account_id}:log-group:${name}" }
 }
 
-resource "aws_cloudwatch_log_group" "crawlers" {
-  name              = "/aws-glue/${var.name}/crawlers"
+resource "aws_cloudwatch_log_group" "this" {
+  for_each          = local.log_groups
+  name              = each.value
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
@@ -54,7 +60,7 @@ resource "aws_cloudwatch_event_rule" "job_failed" {
   event_pattern = jsonencode({
     source      = ["aws.glue"]
     detail-type = ["Glue Job State Change"]
-    detail      = { jobName = values(var.job_names), state = ["FAILED", "TIMEOUT", "STOPPED", "ERROR"] }
+    detail      = { jobName = values(var.job_names), state = ["FAILED", "TIMEOUT", "STOPPED"] }
   })
 }
 
@@ -80,7 +86,7 @@ resource "aws_cloudwatch_event_target" "alerts" {
 # ---- quality and freshness: from the jobs' own log lines ----------------------------------
 resource "aws_cloudwatch_log_metric_filter" "quality_failed" {
   name           = "${var.name}-quality-gate-failed"
-  log_group_name = aws_cloudwatch_log_group.jobs.name
+  log_group_name = aws_cloudwatch_log_group.this["job_output"].name
   pattern        = "\"quality gate failed\""
   metric_transformation {
     name      = "QualityGateFailures"
@@ -91,7 +97,7 @@ resource "aws_cloudwatch_log_metric_filter" "quality_failed" {
 
 resource "aws_cloudwatch_log_metric_filter" "gold_committed" {
   name           = "${var.name}-gold-committed"
-  log_group_name = aws_cloudwatch_log_group.jobs.name
+  log_group_name = aws_cloudwatch_log_group.this["job_output"].name
   pattern        = "\"[silver_to_gold] run committed\""
   metric_transformation {
     name      = "GoldRunsCommitted"
@@ -144,20 +150,41 @@ resource "aws_cloudwatch_metric_alarm" "job_duration" {
   alarm_actions       = [aws_sns_topic.alerts.arn]
 }
 
+# A bucket's size in every storage class its lifecycle rules move objects to.
+locals {
+  storage_types = ["StandardStorage", "StandardIAStorage", "GlacierInstantRetrievalStorage"]
+}
+
 resource "aws_cloudwatch_metric_alarm" "bucket_size" {
   for_each            = var.bucket_size_alarm_bytes
   alarm_name          = "${var.name}-${each.key}-bucket-size"
-  alarm_description   = "The ${each.key} bucket holds more than ${each.value} bytes."
-  namespace           = "AWS/S3"
-  metric_name         = "BucketSizeBytes"
-  dimensions          = { BucketName = var.bucket_ids[each.key], StorageType = "StandardStorage" }
-  statistic           = "Average"
-  period              = 86400
+  alarm_description   = "The ${each.key} bucket holds more than ${each.value} bytes (all storage classes)."
   evaluation_periods  = 1
   threshold           = each.value
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
+
+  metric_query {
+    id          = "total"
+    expression  = "SUM(METRICS())"
+    label       = "bytes in all storage classes"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = local.storage_types
+    content {
+      id = "m${metric_query.key}"
+      metric {
+        namespace   = "AWS/S3"
+        metric_name = "BucketSizeBytes"
+        dimensions  = { BucketName = var.bucket_ids[each.key], StorageType = metric_query.value }
+        stat        = "Average"
+        period      = 86400
+      }
+    }
+  }
 }
 
 resource "aws_cloudwatch_dashboard" "lake" {

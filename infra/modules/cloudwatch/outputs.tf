@@ -1,16 +1,16 @@
-output "job_log_group_name" {
-  description = "Log group of the jobs."
-  value       = aws_cloudwatch_log_group.jobs.name
-}
-
-output "job_log_group_arn" {
-  description = "ARN of the jobs' log group."
-  value       = aws_cloudwatch_log_group.jobs.arn
+output "job_log_group_arns" {
+  description = "ARNs of the log groups the jobs write to (output and error)."
+  value       = [local.log_group_arns["job_output"], local.log_group_arns["job_error"]]
 }
 
 output "crawler_log_group_arn" {
   description = "ARN of the crawlers' log group."
-  value       = aws_cloudwatch_log_group.crawlers.arn
+  value       = local.log_group_arns["crawlers"]
+}
+
+output "log_group_names" {
+  description = "Log group name per purpose (job_output, job_error, crawlers)."
+  value       = { for purpose, group in aws_cloudwatch_log_group.this : purpose => group.name }
 }
 
 output "alert_topic_arn" {

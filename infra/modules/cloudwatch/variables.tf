@@ -18,6 +18,16 @@ variable "kms_key_arn" {
   type        = string
 }
 
+variable "job_log_group_prefix" {
+  description = "The jobs' --custom-logGroup-prefix: Glue writes to <prefix>/output and <prefix>/error."
+  type        = string
+}
+
+variable "crawler_log_group" {
+  description = "The log group the crawlers write to (fixed by Glue from the role and security configuration names)."
+  type        = string
+}
+
 variable "log_retention_days" {
   description = "How long logs are kept."
   type        = number

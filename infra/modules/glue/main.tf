@@ -15,24 +15,25 @@ locals {
     "--gold_uri"                   = "s3://${var.bucket_ids.gold}"
     "--state_uri"                  = "s3://${var.bucket_ids.artifacts}/state"
     "--quality_mode"               = var.quality_mode
-    "--pii_hash_key"               = var.pii_hash_key
+    "--pii_hash_key_secret"        = var.pii_key_secret_arn
     "--full_refresh"               = "false"
     "--lock_wait_seconds"          = "0"
     "--snapshot_retention_seconds" = "3600"
     "--job-bookmark-option"        = "job-bookmark-enable"
   }
 
-  # What Glue itself reads: script language, the wheel and the libraries Glue does not ship
-  # (pip-installed at start), metrics, logs, catalog.
+  # What Glue itself reads: script language, the lake's wheel and the libraries Glue does not
+  # ship (pip-installed on every node at start: AWS documents wheels for
+  # --additional-python-modules; --extra-py-files ships only .py/.zip to the executors),
+  # metrics, the log groups (Glue 5.0 and later: <prefix>/output and <prefix>/error), the
+  # catalog, and a temporary folder inside what the job role may write.
   platform_arguments = {
-    "--job-language"                     = "python"
-    "--extra-py-files"                   = "s3://${var.bucket_ids.artifacts}/${aws_s3_object.wheel.key}"
-    "--additional-python-modules"        = join(",", var.python_modules)
-    "--enable-metrics"                   = "true"
-    "--enable-continuous-cloudwatch-log" = "true"
-    "--continuous-log-logGroup"          = var.job_log_group_name
-    "--enable-glue-datacatalog"          = "true"
-    "--TempDir"                          = "s3://${var.bucket_ids.artifacts}/tmp/"
+    "--job-language"              = "python"
+    "--additional-python-modules" = join(",", concat(["s3://${var.bucket_ids.artifacts}/${aws_s3_object.wheel.key}"], var.python_modules))
+    "--enable-metrics"            = "true"
+    "--custom-logGroup-prefix"    = var.job_log_group_prefix
+    "--enable-glue-datacatalog"   = "true"
+    "--TempDir"                   = "s3://${var.bucket_ids.artifacts}/state/glue-temp/"
   }
 
   jobs = {
@@ -47,7 +48,9 @@ resource "aws_glue_catalog_database" "this" {
   description = "${each.value} of the Sales Data Lake"
 }
 
+# One setting for the whole account's catalog in the region: only where this lake owns it.
 resource "aws_glue_data_catalog_encryption_settings" "this" {
+  count = var.manage_catalog_encryption ? 1 : 0
   data_catalog_encryption_settings {
     encryption_at_rest {
       catalog_encryption_mode = "SSE-KMS"

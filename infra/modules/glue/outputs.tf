@@ -17,3 +17,8 @@ output "workflow_name" {
   description = "The pipeline's Glue workflow."
   value       = aws_glue_workflow.pipeline.name
 }
+
+output "security_configuration_name" {
+  description = "The security configuration of the jobs and crawlers (part of the crawlers' log group name)."
+  value       = aws_glue_security_configuration.this.name
+}

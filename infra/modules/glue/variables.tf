@@ -33,8 +33,8 @@ variable "crawler_role_arn" {
   type        = string
 }
 
-variable "job_log_group_name" {
-  description = "Log group of the jobs' continuous logs."
+variable "job_log_group_prefix" {
+  description = "The jobs' --custom-logGroup-prefix: Glue 6.0 writes to <prefix>/output and <prefix>/error."
   type        = string
 }
 
@@ -72,10 +72,14 @@ variable "quality_mode" {
   type        = string
 }
 
-variable "pii_hash_key" {
-  description = "Secret key of the keyed PII hash."
+variable "pii_key_secret_arn" {
+  description = "The Secrets Manager secret holding the PII hash key (--pii_hash_key_secret)."
   type        = string
-  sensitive   = true
+}
+
+variable "manage_catalog_encryption" {
+  description = "Encrypt the account's Glue Data Catalog with the lake's key (an account-wide setting)."
+  type        = bool
 }
 
 variable "python_modules" {

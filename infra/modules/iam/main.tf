@@ -48,11 +48,7 @@ data "aws_iam_policy_document" "glue_assume" {
       type        = "Service"
       identifiers = ["glue.amazonaws.com"]
     }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.account_id]
-    }
+    # No aws:SourceAccount condition: AWS does not document it for Glue's role assumption.
   }
 }
 
@@ -79,6 +75,18 @@ data "aws_iam_policy_document" "job" {
     resources = concat([local.catalog_arn], flatten([for layer in ["silver", "quarantine", "gold"] : concat(local.database_arns[layer], local.table_arns[layer])]))
   }
   statement {
+    # With --enable-glue-datacatalog, the catalog client gets (and creates when absent) the
+    # `default` database as the job starts.
+    sid       = "DefaultDatabaseAtStart"
+    actions   = ["glue:GetDatabase", "glue:CreateDatabase"]
+    resources = [local.catalog_arn, "arn:aws:glue:${var.region}:${var.account_id}:database/default"]
+  }
+  statement {
+    sid       = "PiiHashKey"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.pii_key_secret_arn]
+  }
+  statement {
     sid       = "OwnLogGroups"
     actions   = local.write_logs
     resources = [for arn in var.job_log_group_arns : "${arn}:*"]
@@ -95,7 +103,7 @@ data "aws_iam_policy_document" "job" {
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = ["Glue"]
+      values   = ["Glue", "SalesDataLake"]
     }
   }
 }

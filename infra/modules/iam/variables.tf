@@ -38,6 +38,11 @@ variable "crawler_log_group_arn" {
   type        = string
 }
 
+variable "pii_key_secret_arn" {
+  description = "The secret holding the PII hash key, which only the job role may read."
+  type        = string
+}
+
 variable "athena_workgroup_arn" {
   description = "The analysts' Athena workgroup."
   type        = string

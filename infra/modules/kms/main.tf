@@ -1,12 +1,22 @@
 # One customer-managed key for the lake: buckets, Glue (data, logs, bookmarks), catalog,
-# logs, alerts and Athena results. Rotated yearly; the policy names who may use it.
+# logs, alerts, the PII key's secret and Athena results. Rotated yearly.
+#
+# The account statement lets IAM policies grant the use of the key (as AWS's default key
+# policy does): without it, no role's IAM grant has any effect, and every SSE-KMS read and
+# write is denied. The roles' own policies then say who may use it for what.
 data "aws_iam_policy_document" "key" {
   #checkov:skip=CKV_AWS_109:A key policy's resource "*" is the key itself; the account administers its own key
   #checkov:skip=CKV_AWS_111:A key policy's resource "*" is the key itself; services are limited to this account
   #checkov:skip=CKV_AWS_356:In a key policy "*" can only mean this key
   statement {
-    sid = "AccountAdministers"
+    sid = "AccountAdministersAndIamPoliciesGrantUse"
     actions = [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
       "kms:DescribeKey",
       "kms:GetKeyPolicy",
       "kms:PutKeyPolicy",
@@ -37,7 +47,31 @@ data "aws_iam_policy_document" "key" {
   }
 
   statement {
-    sid = "ServicesEncryptForTheLake"
+    sid = "CloudWatchLogsEncryptTheLakesLogGroups"
+    actions = [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:DescribeKey",
+    ]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${var.region}.amazonaws.com"]
+    }
+    # CloudWatch Logs names the log group in the encryption context (not aws:SourceAccount).
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:aws:logs:${var.region}:${var.account_id}:log-group:*"]
+    }
+  }
+
+  statement {
+    sid = "AlertsEncryptForTheLake"
     actions = [
       "kms:Encrypt",
       "kms:Decrypt",
@@ -51,7 +85,6 @@ data "aws_iam_policy_document" "key" {
     principals {
       type = "Service"
       identifiers = [
-        "logs.${var.region}.amazonaws.com",
         "sns.amazonaws.com",
         "cloudwatch.amazonaws.com",
         "events.amazonaws.com",
@@ -76,4 +109,14 @@ resource "aws_kms_key" "lake" {
 resource "aws_kms_alias" "lake" {
   name          = "alias/${var.name}"
   target_key_id = aws_kms_key.lake.key_id
+}
+
+# The PII hash key lives here, encrypted with the lake's key; only the job role may read it.
+# Terraform creates the secret, never its value (which would sit in the state in clear text):
+# put it once with `aws secretsmanager put-secret-value --secret-id <pii_key_secret_arn>`.
+resource "aws_secretsmanager_secret" "pii_hash_key" {
+  #checkov:skip=CKV2_AWS_57:A keyed-hash key cannot rotate without re-hashing all of silver; rotation is a planned migration
+  name        = "${var.name}/pii-hash-key"
+  description = "${var.name}: key of the keyed hash the jobs apply to emails and phones"
+  kms_key_id  = aws_kms_key.lake.arn
 }

@@ -38,15 +38,18 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
+# SSE-KMS with the lake's key, except the logs bucket: S3 delivers server access logs only
+# to a target bucket encrypted with SSE-S3.
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  #checkov:skip=CKV2_AWS_67:The logs bucket must use SSE-S3 for access-log delivery; every other bucket uses the lake's KMS key
   for_each = aws_s3_bucket.this
   bucket   = each.value.id
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = var.kms_key_arn
+      sse_algorithm     = each.key == "logs" ? "AES256" : "aws:kms"
+      kms_master_key_id = each.key == "logs" ? null : var.kms_key_arn
     }
-    bucket_key_enabled = true
+    bucket_key_enabled = each.key != "logs"
   }
 }
 
