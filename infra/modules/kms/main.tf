@@ -4,20 +4,25 @@
 # The account statement lets IAM policies grant the use of the key (as AWS's default key
 # policy does): without it, no role's IAM grant has any effect, and every SSE-KMS read and
 # write is denied. The roles' own policies then say who may use it for what.
+locals {
+  use_key = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:DescribeKey",
+  ]
+}
+
 data "aws_iam_policy_document" "key" {
   #checkov:skip=CKV_AWS_109:A key policy's resource "*" is the key itself; the account administers its own key
   #checkov:skip=CKV_AWS_111:A key policy's resource "*" is the key itself; services are limited to this account
   #checkov:skip=CKV_AWS_356:In a key policy "*" can only mean this key
   statement {
     sid = "AccountAdministersAndIamPoliciesGrantUse"
-    actions = [
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:DescribeKey",
+    actions = concat(local.use_key, [
       "kms:GetKeyPolicy",
       "kms:PutKeyPolicy",
       "kms:GetKeyRotationStatus",
@@ -38,7 +43,7 @@ data "aws_iam_policy_document" "key" {
       "kms:RevokeGrant",
       "kms:ScheduleKeyDeletion",
       "kms:CancelKeyDeletion",
-    ]
+    ])
     resources = ["*"] # in a key policy, "*" is this key
     principals {
       type        = "AWS"
@@ -47,16 +52,8 @@ data "aws_iam_policy_document" "key" {
   }
 
   statement {
-    sid = "CloudWatchLogsEncryptTheLakesLogGroups"
-    actions = [
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:DescribeKey",
-    ]
+    sid       = "CloudWatchLogsEncryptTheLakesLogGroups"
+    actions   = local.use_key
     resources = ["*"]
     principals {
       type        = "Service"
@@ -71,16 +68,8 @@ data "aws_iam_policy_document" "key" {
   }
 
   statement {
-    sid = "AlertsEncryptForTheLake"
-    actions = [
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:DescribeKey",
-    ]
+    sid       = "AlertsEncryptForTheLake"
+    actions   = local.use_key
     resources = ["*"]
     principals {
       type = "Service"
