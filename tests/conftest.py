@@ -4,6 +4,7 @@ metastore and warehouse in a temporary folder."""
 from __future__ import annotations
 
 import logging
+import urllib.request
 
 import boto3
 import pytest
@@ -62,7 +63,9 @@ def aws_environment(endpoint: str) -> dict[str, str]:
 
 @pytest.fixture
 def aws(moto_endpoint, monkeypatch) -> dict[str, str]:
-    """boto3 configured only through the standard AWS environment variables, at the moto server."""
+    """boto3 configured only through the standard AWS environment variables, at a moto server
+    emptied of what earlier tests created."""
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
     environment = aws_environment(moto_endpoint)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)

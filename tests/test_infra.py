@@ -1,19 +1,23 @@
 """infra/ parsed with python-hcl2 and held against the Python side: every job script has its
 Glue job and every Glue job its script, each job's arguments are exactly what its script
 resolves, bucket and database names agree with the configuration, every bucket is TLS-only,
-and no Allow statement has a wildcard action. (There is no terraform binary here; `make
+no Allow statement has a wildcard action, and every argument, nested block and attribute
+reference is in the pinned AWS provider's schema. (There is no terraform binary here; `make
 infra-check` runs checkov over the same files.)"""
 
 from __future__ import annotations
 
 import copy
 import importlib
+import json
 import re
+import shutil
 from pathlib import Path
 
 import hcl2
 import pytest
 
+from infra.tools import provider_schema
 from jobs.runtime.config import LOCAL_ONLY_ARGUMENTS, LakeConfig
 from transforms.contracts import ALL_TABLES, DOMAINS, database_name
 
@@ -214,3 +218,31 @@ def test_the_named_queries_read_only_gold_tables_that_exist():
     for query in queries:
         tables = set(re.findall(r"\bFROM\s+([a-z_]+\.[a-z_]+)", query.read_text(), re.IGNORECASE))
         assert tables and tables <= gold, query.name
+
+
+def test_the_provider_schema_is_of_the_pinned_provider_version():
+    schema = json.loads(provider_schema.SCHEMA_FILE.read_text())
+    pinned = re.search(r'version\s*=\s*"~>\s*(\d+)\.(\d+)"', (INFRA / "versions.tf").read_text())
+    major, minor = (int(part) for part in schema["provider_version"].split(".")[:2])
+    assert pinned and major == int(pinned.group(1)) and minor >= int(pinned.group(2))
+
+
+def test_every_argument_block_and_reference_is_in_the_aws_provider_schema():
+    schema = json.loads(provider_schema.SCHEMA_FILE.read_text())
+    assert {"command", "execution_property"} <= set(schema["resource"]["aws_glue_job"]["blocks"])
+    assert provider_schema.problems(schema) == []
+
+
+def test_a_misspelt_argument_block_or_attribute_is_named(tmp_path):
+    schema = json.loads(provider_schema.SCHEMA_FILE.read_text())
+    copy = tmp_path / "infra"
+    shutil.copytree(INFRA, copy, ignore=shutil.ignore_patterns(".terraform", "tools"))
+    glue = copy / "modules/glue/main.tf"
+    text = glue.read_text().replace('glue_version           = "6.0"', 'glue_versoin           = "6.0"')
+    text = text.replace("  execution_property {", "  execution_properties {")
+    glue.write_text(text.replace("aws_glue_workflow.pipeline.name", "aws_glue_workflow.pipeline.nmae"))
+    assert provider_schema.problems(schema, copy) == [
+        "modules/glue/main.tf: aws_glue_job.this: no argument 'glue_versoin'",
+        "modules/glue/main.tf: aws_glue_job.this: no nested block 'execution_properties'",
+        "modules/glue/main.tf: aws_glue_workflow.pipeline has no attribute 'nmae'",
+    ]

@@ -107,7 +107,7 @@ resource "aws_glue_crawler" "bronze" {
   configuration = jsonencode({
     Version = 1.0
     Grouping = {
-      TableGroupingPolicy = "CombineCompatibleSchemas"
+      TableGroupingPolicy     = "CombineCompatibleSchemas"
       TableLevelConfiguration = 3 # s3://bucket/<domain>/<dataset>/ is one table
     }
     CrawlerOutput = {
