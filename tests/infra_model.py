@@ -106,26 +106,51 @@ def _matches(pattern: str, value: str) -> bool:
     return fnmatch.fnmatchcase(value, pattern.replace("?", "[?]"))
 
 
-def statement_applies(statement: dict, action: str, resource: str) -> bool:
+CONDITION_TESTS = {
+    "StringEquals": lambda value, wanted: value == wanted,
+    "StringLike": lambda value, wanted: _matches(wanted, value),
+    "ArnLike": lambda value, wanted: _matches(wanted, value),
+    "Bool": lambda value, wanted: value.lower() == wanted.lower(),
+}
+
+
+def conditions_hold(statement: dict, context: dict[str, str]) -> bool:
+    """Every condition of the statement holds for the request's context keys (a key the
+    request does not carry fails its condition, as in IAM)."""
+    for condition in _as_list(statement.get("condition") or []):
+        test = CONDITION_TESTS[condition["test"]]  # an operator not modelled here fails loudly
+        value = context.get(condition["variable"])
+        if value is None or not any(test(value, wanted) for wanted in _as_list(condition["values"])):
+            return False
+    return True
+
+
+def statement_applies(statement: dict, action: str, resource: str, context: dict[str, str] | None = None) -> bool:
     actions = _as_list(statement.get("actions") or [])
     resources = _as_list(statement.get("resources") or ["*"])
-    return any(_matches(a.lower(), action.lower()) for a in actions) and any(_matches(r, resource) for r in resources)
+    return (
+        any(_matches(a.lower(), action.lower()) for a in actions)
+        and any(_matches(r, resource) for r in resources)
+        and conditions_hold(statement, context or {})
+    )
 
 
-def identity_decision(statements: list[dict], action: str, resource: str) -> str:
+def identity_decision(statements: list[dict], action: str, resource: str, context: dict[str, str] | None = None) -> str:
     """Allow, Deny (explicit) or NoMatch (implicitly denied) for one request."""
-    applying = [s for s in statements if statement_applies(s, action, resource)]
+    applying = [s for s in statements if statement_applies(s, action, resource, context)]
     if any(s.get("effect", "Allow") == "Deny" for s in applying):
         return "Deny"
     return "Allow" if applying else "NoMatch"
 
 
-def key_policy_allows(statements: list[dict], action: str, role_arn: str, account: str) -> bool:
+def key_policy_allows(
+    statements: list[dict], action: str, role_arn: str, account: str, context: dict[str, str] | None = None
+) -> bool:
     """Does the key policy let `role_arn` do `action`? A statement for the account root
     delegates to IAM policies (which the caller checks separately); one naming the role
     allows it directly."""
     for statement in statements:
-        if statement.get("effect", "Allow") != "Allow" or not statement_applies(statement, action, "*"):
+        if statement.get("effect", "Allow") != "Allow" or not statement_applies(statement, action, "*", context):
             continue
         for principal in _as_list(statement.get("principals") or []):
             if principal.get("type") == "AWS" and {f"arn:aws:iam::{account}:root", role_arn} & set(

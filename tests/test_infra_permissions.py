@@ -40,7 +40,7 @@ def unmet(needs: dict[str, list[Need]], identity: list[dict], key_policy: list[d
     problems = []
     for job, job_need_list in needs.items():
         for need in job_need_list:
-            decision = identity_decision(identity, need.action, need.resource)
+            decision = identity_decision(identity, need.action, need.resource, dict(need.context))
             if decision != "Allow":
                 problems.append(f"{job}: {need.action} on {need.resource} ({need.why}): role policy says {decision}")
             if need.action.startswith("kms:") and not key_policy_allows(
@@ -92,3 +92,13 @@ def test_the_crawlers_log_group_is_the_one_glue_names_from_role_and_security_con
     security = block("aws_glue_security_configuration", "module.glue.aws_glue_security_configuration.this")["name"]
     group = block("aws_cloudwatch_log_group", 'aws_cloudwatch_log_group.this["crawlers"]')["name"]
     assert group == f"/aws-glue/crawlers-role/{crawler_role}-{security}"
+
+
+def test_a_condition_that_does_not_hold_does_not_allow(policies):
+    identity, key_policy = copy.deepcopy(policies)
+    metrics = next(s for s in identity if s.get("sid") == "JobMetrics")
+    metrics["condition"]["values"] = ["SalesDataLake"]  # Glue's own namespace left out
+    assert [p for p in unmet(needs_of_deployed_jobs(), identity, key_policy)] == [
+        "bronze_to_silver: cloudwatch:PutMetricData on * (Glue job metrics): role policy says NoMatch",
+        "silver_to_gold: cloudwatch:PutMetricData on * (Glue job metrics): role policy says NoMatch",
+    ]

@@ -41,6 +41,7 @@ class Need:
     action: str
     resource: str
     why: str
+    context: tuple[tuple[str, str], ...] = ()  # the request's condition keys: (key, value)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,11 @@ def log_needs(deployment: Deployment) -> list[Need]:
     ]
 
 
+def metric_needs() -> list[Need]:
+    # Glue publishes the job's metrics (--enable-metrics) under the job's role.
+    return [Need("cloudwatch:PutMetricData", "*", "Glue job metrics", (("cloudwatch:namespace", "Glue"),))]
+
+
 def secret_needs(config: LakeConfig, deployment: Deployment) -> list[Need]:
     return [
         Need("secretsmanager:GetSecretValue", config.pii_hash_key_secret, "the PII hash key"),
@@ -109,5 +115,6 @@ def job_needs(config: LakeConfig, deployment: Deployment) -> list[Need]:
         s3_needs(config, deployment)
         + catalog_needs(deployment)
         + log_needs(deployment)
+        + metric_needs()
         + secret_needs(config, deployment)
     )
