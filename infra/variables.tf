@@ -82,7 +82,7 @@ variable "wheel_path" {
 variable "python_modules" {
   description = "Libraries the jobs need that Glue 6.0 does not ship (pandas, pyarrow, boto3 it does), pinned as in requirements.txt."
   type        = list(string)
-  default     = ["great-expectations==1.24.1", "fastavro==1.13.1"]
+  default     = ["great-expectations==1.24.1", "fastavro==1.13.1", "cramjam==2.14.0", "backports.zstd==1.8.0"]
 }
 
 variable "manage_catalog_encryption" {

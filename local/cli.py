@@ -21,7 +21,7 @@ from jobs.runtime.run_lock import JobAlreadyRunning
 from jobs.runtime.session import DEFAULT_DRIVER_MEMORY, local_session
 from jobs.runtime.storage import list_files, write_text
 from local.cluster import STATE_FILE, LocalCluster, launch_cluster
-from local.crawler import crawl, report_lines
+from local.crawler import CrawlResult, crawl, held_back_lines, report_lines
 from local.generator import GeneratorSettings, write_sample_lake
 from local.glue_catalog import GluePublisher, local_tables
 from local.metastore import LocalCatalog
@@ -54,10 +54,12 @@ def _add_generator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--start", type=date.fromisoformat, default=defaults.start, help="first day")
 
 
-def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_crawl_arguments(parser: argparse.ArgumentParser, gates: bool = True) -> None:
     parser.add_argument(
         "--sample-size", type=int, default=DEFAULT_SAMPLE_SIZE, help="records sampled per text file (%(default)s)"
     )
+    if not gates:  # in a run, as on AWS, the crawler never stops the jobs
+        return
     parser.add_argument(
         "--on-incompatible",
         choices=("fail", "log"),
@@ -86,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild gold from all of silver")
     run.add_argument("--lock-wait-seconds", type=float, default=0, help="wait this long for a running job")
-    _add_crawl_arguments(run)
+    _add_crawl_arguments(run, gates=False)
 
     crawl = commands.add_parser("crawl", help="discover bronze schemas and partitions into the catalog")
     _add_lake_arguments(crawl)
@@ -157,9 +159,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         seconds["generate sample data"] = round(time.time() - started, 2)
 
     started = time.time()
-    if crawl_bronze(spark, config, args) != 0:
-        print("\nFAILED: the crawler held back an incompatible schema change (--on-incompatible log to go on)")
-        return 1
+    crawled = crawl_bronze(spark, config, args)  # what it holds back is reported; the jobs run
     seconds["crawl bronze"] = round(time.time() - started, 2)
 
     try:
@@ -169,25 +169,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     seconds.update(run.seconds)
 
-    lines = summary_lines(config, run.manifests, table_counts(spark), seconds)
+    lines = summary_lines(config, run.manifests, table_counts(spark), seconds, held_back_lines(crawled))
     report_uri = config.state_path("reports", "latest.md")
     write_text(spark, report_uri, "\n".join(lines) + "\n")
     print("\n".join(lines + [f"  report      {report_uri}"]))
     return 0
 
 
-def crawl_bronze(spark, config, args: argparse.Namespace, dry_run: bool = False) -> int:
-    """Crawl bronze into the local catalog, print what was found; 1 on a held-back change."""
+def crawl_bronze(spark, config, args: argparse.Namespace, dry_run: bool = False) -> CrawlResult:
+    """Crawl bronze into the local catalog and print what was found."""
     bronze = local_path(config.bronze_uri)
     result = crawl(bronze, LocalCatalog(spark), sample_size=args.sample_size, dry_run=dry_run)
     print("\n".join(report_lines(result, bronze)))
-    return result.exit_code(args.on_incompatible)
+    return result
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
     spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
-    return crawl_bronze(spark, config, args, dry_run=args.dry_run)
+    return crawl_bronze(spark, config, args, dry_run=args.dry_run).exit_code(args.on_incompatible)
 
 
 def cmd_bookmarks(args: argparse.Namespace) -> int:

@@ -107,6 +107,9 @@ def scan_dataset(domain: str, dataset: str, folder: Path, sample_size: int = DEF
         except UnreadableFile as problem:
             scan.problems.append(FileProblem(file, str(problem)))
             continue
+        except Exception as error:  # noqa: BLE001 - one file never stops the crawl
+            scan.problems.append(FileProblem(file, f"cannot be crawled: {type(error).__name__}: {error}"))
+            continue
         if values:
             scan.partitions.setdefault(values, Partition(values, str(file.parent)))
     scan.files = readable
@@ -309,6 +312,14 @@ def _plan_lines(plan: TablePlan, dry_run: bool) -> list[str]:
         lines.append(f"    - {would}drop partition(s) {', '.join(plan.removed_partitions)} (folders gone)")
     lines += [f"    ! INCOMPATIBLE, not applied: {message}" for message in plan.incompatible]
     lines += [f"    ? skipped file {p.path}: {p.reason}" for p in scan.problems]
+    return lines
+
+
+def held_back_lines(result: CrawlResult) -> list[str]:
+    """What the crawler did not apply and why, for the run summary: held-back schema changes
+    and files it could not read (the jobs read them their own way)."""
+    lines = [f"  catalog change held back on {table}: {why}" for table, why in result.incompatible]
+    lines += [f"  not crawled ({problem.reason}): {problem.path}" for problem in result.problems]
     return lines
 
 

@@ -59,14 +59,18 @@ def _quality_lines(manifests: dict[str, dict]) -> list[str]:
 
 
 def summary_lines(
-    config: LakeConfig, manifests: dict[str, dict], counts: dict[str, int], seconds: dict[str, float]
+    config: LakeConfig,
+    manifests: dict[str, dict],
+    counts: dict[str, int],
+    seconds: dict[str, float],
+    crawler_held_back: list[str] | None = None,
 ) -> list[str]:
     lines = ["", "== Sales Data Lake: run summary =="]
+    problems = file_problem_lines(manifests) + (crawler_held_back or [])
+    if problems:  # first: what needs a person's eyes
+        lines += ["Files to look at (every record is in silver or quarantine; see the ledger):"] + problems
     lines += ["Bronze -> silver ledger (rows_in == rows_silver + rows_quarantined):"]
     lines += _ledger_lines(manifests)
-    problems = file_problem_lines(manifests)
-    if problems:
-        lines += ["Files to look at:"] + problems
     lines += ["Tables (rows in the catalog):"]
     lines += [f"  {name:<34} {n:>8}" for name, n in counts.items()]
     lines += ["Quality suites:"] + _quality_lines(manifests)

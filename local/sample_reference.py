@@ -236,10 +236,10 @@ RETURN_SCHEMA = fastavro.parse_schema(
 )
 
 
-def avro_bytes(records: list[dict]) -> bytes:
+def avro_bytes(records: list[dict], codec: str = "null") -> bytes:
     """Return records as one Avro file; the fixed sync marker makes the bytes repeatable."""
     sink = io.BytesIO()
-    fastavro.writer(sink, RETURN_SCHEMA, records, sync_marker=AVRO_SYNC_MARKER)
+    fastavro.writer(sink, RETURN_SCHEMA, records, codec=codec, sync_marker=AVRO_SYNC_MARKER)
     return sink.getvalue()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import json
 import re
@@ -22,6 +23,7 @@ import pyarrow.parquet as pq
 
 PARQUET_MAGIC = b"PAR1"
 AVRO_MAGIC = b"Obj\x01"
+GZIP_MAGIC = b"\x1f\x8b"  # gzip text (Spark reads `.gz` files decompressed)
 DEFAULT_SAMPLE_SIZE = 1000  # records per file the text formats look at
 SAMPLE_BYTES_PER_RECORD = 4096  # how much of a text file to read per sampled record, at most
 
@@ -177,11 +179,25 @@ def _decode_head(head: bytes) -> str:
         raise UnreadableFile(f"not UTF-8 text (byte {error.start})") from None
 
 
+def _open(path: Path):
+    """The file's bytes, decompressed when it is gzip."""
+    with path.open("rb") as handle:
+        compressed = handle.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+    return gzip.open(path, "rb") if compressed else path.open("rb")
+
+
+def _head(path: Path, size: int) -> bytes:
+    try:
+        with _open(path) as handle:
+            return handle.read(size)
+    except (OSError, EOFError) as error:  # a truncated or corrupt gzip stream
+        raise UnreadableFile(f"broken gzip file: {error}") from None
+
+
 def _text_sample(path: Path, sample_size: int) -> tuple[str, bool]:
     """The start of a text file, and whether that is the whole file."""
     limit = sample_size * SAMPLE_BYTES_PER_RECORD
-    with path.open("rb") as handle:
-        head = handle.read(limit + 1)
+    head = _head(path, limit + 1)
     whole = len(head) <= limit
     text = _decode_head(head[:limit])
     if not whole:  # drop the last, probably cut, line
@@ -195,9 +211,24 @@ def _estimate(records_in_sample: int, sample_chars: int, whole: bool, size: int)
     return round(records_in_sample * size / sample_chars), True
 
 
+def _csv_rows(text: str) -> list[list[str]]:
+    """The sample's rows; a row the csv module refuses (a field over its size limit, say) is
+    left out: one line says nothing reliable about the types, and the jobs quarantine it."""
+    rows, reader = [], csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:
+            continue
+        if any(cell.strip() for cell in row):
+            rows.append(row)
+
+
 def infer_csv(path: Path, sample_size: int) -> FileSchema:
     text, whole = _text_sample(path, sample_size)
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    rows = _csv_rows(text)
     if not rows:
         raise UnreadableFile("empty file (no records)")
     header = _unique([normalize_name(cell, i) for i, cell in enumerate(rows[0])])
@@ -217,13 +248,11 @@ def infer_json_lines(path: Path, sample_size: int) -> FileSchema:
     for line in lines[:sample_size]:
         try:
             record = json.loads(line)
-        except ValueError:
-            continue  # one bad line does not make the file unreadable; silver quarantines it
-        if isinstance(record, dict):
-            parsed += 1
-            fields = merge_fields(
-                fields, [(normalize_name(k, i), json_value_type(v)) for i, (k, v) in enumerate(record.items())]
-            )
+            if isinstance(record, dict):
+                kinds = [(normalize_name(k, i), json_value_type(v)) for i, (k, v) in enumerate(record.items())]
+                fields, parsed = merge_fields(fields, kinds), parsed + 1
+        except (ValueError, RecursionError):
+            continue  # one bad (or absurdly deep) line does not make the file unreadable; silver quarantines it
     if not parsed:
         raise UnreadableFile("no JSON object in the sampled lines")
     records, estimated = _estimate(len(lines), len(text), whole, path.stat().st_size)
@@ -320,8 +349,7 @@ def infer_avro(path: Path) -> FileSchema:
 
 def infer_file(path: Path, sample_size: int = DEFAULT_SAMPLE_SIZE) -> FileSchema:
     """Detect the file's format by content and infer its schema; raises UnreadableFile."""
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE_BYTES_PER_RECORD)
+    head = _head(path, SAMPLE_BYTES_PER_RECORD)
     if not head:
         raise UnreadableFile("empty file (0 bytes)")
     classification = detect_format(head)

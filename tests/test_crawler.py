@@ -269,3 +269,49 @@ def test_the_format_is_recognized_by_content(head, expected):
 def test_content_that_is_no_known_format_is_refused_with_a_reason(head):
     with pytest.raises(UnreadableFile, match=r"empty|not CSV|not UTF-8"):
         detect_format(head)
+
+
+# ---- single lines and files that once stopped the crawl ------------------------------------
+def test_a_line_nested_thousands_deep_or_a_field_over_the_csv_limit_is_skipped_not_fatal(spark, bronze, catalog):
+    deep = '{"order_id": "A3", "qty": 3, "amount": ' + "[" * 5000 + "]" * 5000 + "}"
+    jsonl = land(bronze, "json", DAY1, BASE_ROWS, BASE_TYPES)
+    jsonl.write_bytes(jsonl.read_bytes() + deep.encode() + b"\n")
+    csv_file = land(bronze, "csv", DAY1, BASE_ROWS, BASE_TYPES, dataset="returns")
+    csv_file.write_bytes(csv_file.read_bytes() + b'A4,4,"' + b"x" * 200_000 + b'"\n')
+
+    result = crawl(bronze, catalog)
+    assert result.problems == [] and result.exit_code() == 0
+    assert columns_of(catalog) == [("order_id", "string"), ("qty", "int"), ("amount", "double")]
+    assert columns_of(catalog, "returns") == [("order_id", "string"), ("qty", "int"), ("amount", "double")]
+
+
+def test_gzip_text_is_crawled_like_the_plain_file(spark, bronze, catalog):
+    import gzip
+
+    for fmt, dataset in (("csv", "orders"), ("json", "returns")):
+        path = land(bronze, fmt, DAY1, BASE_ROWS, BASE_TYPES, dataset=dataset)
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes()))
+        path.unlink()
+    result = crawl(bronze, catalog)
+    assert result.problems == []
+    for name in ("orders", "returns"):
+        assert columns_of(catalog, name) == [("order_id", "string"), ("qty", "int"), ("amount", "double")]
+        assert catalog.table(DATABASE, name).parameters["recordCount"] == "2"
+
+
+def test_a_file_the_crawler_fails_on_in_any_way_is_reported_and_the_rest_crawled(spark, bronze, catalog, monkeypatch):
+    import local.crawler
+
+    bad = land(bronze, "csv", DAY1, BASE_ROWS, BASE_TYPES, name="bad")
+    land(bronze, "csv", DAY1, BASE_ROWS, BASE_TYPES, name="good")
+    real = local.crawler.infer_file
+
+    def infer(path, sample_size):
+        if path == bad:
+            raise MemoryError("a decoder gave up")
+        return real(path, sample_size)
+
+    monkeypatch.setattr(local.crawler, "infer_file", infer)
+    result = crawl(bronze, catalog)
+    assert [(p.path, p.reason) for p in result.problems] == [(bad, "cannot be crawled: MemoryError: a decoder gave up")]
+    assert catalog.table(DATABASE, "orders").parameters["objectCount"] == "1"

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 import fastavro
 import pyarrow as pa
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from expectations.gate import SuiteResult, enforce, run_suite
@@ -50,6 +50,13 @@ def avro_rows(spark: SparkSession, uri: str) -> list[tuple[str, int, str]]:
     if data is None:
         raise FileNotFoundError(uri)
     return [(uri, n, json.dumps(record, default=str)) for n, record in enumerate(fastavro.reader(io.BytesIO(data)), 1)]
+
+
+def read_file_path() -> Column:
+    """The path of the file a row was read from, as the file system names it. Spark's
+    `_metadata.file_path` is a URI (`orders%20M%C3%A4rz.csv`): the lineage must be the name a
+    person finds the file by. (`+` is kept: URL decoding would make it a space.)"""
+    return F.url_decode(F.replace(F.col("_metadata.file_path"), F.lit("+"), F.lit("%2B")))
 
 
 def new_run_id() -> str:
@@ -149,7 +156,7 @@ class JobContext:
         raise ValueError(f"{source.prefix}: no reader for format {source.file_format!r}")
 
     def _whole_text_files(self, uris: list[str]) -> DataFrame:
-        return self.spark.read.text(uris, wholetext=True).select(F.col("_metadata.file_path").alias("path"), "value")
+        return self.spark.read.text(uris, wholetext=True).select(read_file_path().alias("path"), "value")
 
     def _parquet_records(self, uris: list[str]) -> DataFrame:
         return self.records_of_files(uris, self._parquet_files_records)
@@ -159,7 +166,7 @@ class JobContext:
         # and to_json leaves out the nulls a file gets for columns it does not have.
         rows = self.spark.read.option("mergeSchema", "true").parquet(*uris)
         return rows.select(
-            F.col("_metadata.file_path").alias("path"),
+            read_file_path().alias("path"),
             (F.col("_metadata.row_index") + 1).cast("int").alias("source_line"),
             F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns])).alias("raw_record"),
         )

@@ -67,6 +67,17 @@ GOOD_PRODUCT = pa.table(
 )
 
 
+def a_return(return_id: str) -> dict:
+    return {
+        "return_id": return_id,
+        "order_id": "O1",
+        "line_no": 1,
+        "quantity": 1,
+        "reason": None,
+        "returned_at": f"{DAY}T12:00:00Z",
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     source: BronzeSource
@@ -99,6 +110,15 @@ CASES = (
         {"WRONG_FIELD_COUNT": 2},
     ),
     Case(ORDERS_SOURCE, "byte_order_mark.csv", csv_file(HEADER, order_line("O6"), bom=True), {None: 1}),
+    # Names as people give them: the lineage is the file's own path, not a URL-encoded one.
+    Case(ORDERS_SOURCE, "orders März 2026 (final) #2+1%.csv", csv_file(HEADER, order_line("O11")), {None: 1}),
+    Case(CUSTOMERS_SOURCE, "Kunden Übersicht.jsonl", jsonl({**CUSTOMER, "customer_id": "C6"}), {None: 1}),
+    Case(
+        PRODUCTS_SOURCE,
+        "catalogue été.parquet",
+        parquet(GOOD_PRODUCT.set_column(0, "sku", pa.array(["SKU-2"]))),
+        {None: 1},
+    ),
     Case(
         ORDERS_SOURCE,
         "wrong_delimiter.csv",
@@ -139,22 +159,11 @@ CASES = (
     ),
     Case(PRODUCTS_SOURCE, "truncated.parquet", parquet(GOOD_PRODUCT)[:-30], {"UNREADABLE_FILE": 1}, True),
     # ---- Avro (returns) ----
-    Case(
-        RETURNS_SOURCE,
-        "good.avro",
-        avro_bytes(
-            [
-                {
-                    "return_id": "R1",
-                    "order_id": "O1",
-                    "line_no": 1,
-                    "quantity": 1,
-                    "reason": None,
-                    "returned_at": f"{DAY}T12:00:00Z",
-                }
-            ]
-        ),
-        {None: 1},
+    Case(RETURNS_SOURCE, "good.avro", avro_bytes([a_return("R1")]), {None: 1}),
+    # The codecs of Spark's Avro writer (snappy) and of common Kafka S3 sinks: valid files.
+    *(
+        Case(RETURNS_SOURCE, f"{codec}.avro", avro_bytes([a_return(f"R-{codec}")], codec), {None: 1})
+        for codec in ("deflate", "snappy", "zstandard")
     ),
     Case(RETURNS_SOURCE, "zero_bytes.avro", b"", {"UNREADABLE_FILE": 1}, True),
 )
