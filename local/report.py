@@ -39,6 +39,13 @@ def file_problem_lines(manifests: dict[str, dict]) -> list[str]:
         recorded = {f for ledger in manifest.get("ledger", {}).values() for f in ledger["files"]}
         for uri in manifest.get("unreadable_files", []):
             lines.append(f"  UNREADABLE, quarantined whole as UNREADABLE_FILE: {uri}")
+        for uri, drift in manifest.get("csv_drift", {}).items():
+            if "no_header" in drift:
+                lines.append(f"  no recognisable header, every line quarantined as MISSING_HEADER: {uri}")
+            if "missing" in drift:
+                lines.append(f"  lacks column(s) {', '.join(drift['missing'])}, quarantined as MISSING_COLUMNS: {uri}")
+            if "extra" in drift:
+                lines.append(f"  column(s) {', '.join(drift['extra'])} not in the contract, ignored (drift): {uri}")
         for name, uris in manifest.get("inputs", {}).items():
             for uri in uris:
                 if not name.startswith("changes/") and not any(uri.endswith("/" + f) for f in recorded):

@@ -9,9 +9,12 @@ import urllib.request
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
 from jobs.runtime.config import LakeConfig, config_from_arguments
 from jobs.runtime.session import local_session
+from transforms.bronze import CSV_DELIMITER, header_names
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +84,12 @@ def put_secret(name: str, value: str) -> str:
     except client.exceptions.ResourceExistsException:
         client.put_secret_value(SecretId=name, SecretString=value)
         return client.describe_secret(SecretId=name)["ARN"]
+
+
+def with_csv_header(lines: DataFrame) -> DataFrame:
+    """CSV lines as the reader gives them: each with its file's first line as header names."""
+    first = lines.groupBy("source_file").agg(
+        F.min_by("raw_record", "source_line").alias("_header"), F.min("source_line").alias("header_line")
+    )
+    named = lines.join(first, "source_file").withColumn("header_names", header_names(F.col("_header"), CSV_DELIMITER))
+    return named.drop("_header")

@@ -75,3 +75,27 @@ def test_unreadable_and_empty_files_are_named_in_the_report(corpus_run):
     unreadable = [r for r in quarantined if r.reject_reason == "UNREADABLE_FILE"]
     assert sorted(r.source_file for r in unreadable) == sorted(c.relative_path for c in CASES if c.unreadable)
     assert all(r.source_line == 0 and r.raw_record.startswith("unreadable file: ") for r in unreadable)
+
+
+def test_a_record_reaches_silver_with_its_values_whatever_the_order_of_its_files_columns(spark, corpus_run):
+    _, outcomes, _ = corpus_run
+    columns = ("order_id", "line_no", "customer_id", "product_sku", "quantity", "unit_price", "currency")
+    chosen = "order_id IN ('O1', 'O14', 'O16', 'O17') AND line_no = 1"
+    rows = spark.table("sales_silver.orders").where(chosen).collect()
+    values = {r.order_id: tuple(str(getattr(r, c)) for c in columns[1:]) for r in rows}
+    assert values["O14"] == values["O16"] == values["O17"] == values["O1"] == ("1", "C1", "SKU-1", "2", "10.00", "USD")
+
+
+def test_header_drift_is_named_in_the_report(corpus_run):
+    manifest, _, _ = corpus_run
+    lines = "\n".join(file_problem_lines({"bronze_to_silver": manifest}))
+    named = {
+        "extra_column.csv": "column(s) loyalty_tier not in the contract, ignored (drift): ",
+        "missing_column.csv": "lacks column(s) currency, quarantined as MISSING_COLUMNS: ",
+        "no_header.csv": "no recognisable header, every line quarantined as MISSING_HEADER: ",
+        "wrong_delimiter.csv": "no recognisable header, every line quarantined as MISSING_HEADER: ",
+    }
+    for name, message in named.items():
+        assert any(message in line and line.endswith(name) for line in lines.splitlines()), name
+    drifted = {uri.rsplit("/", 1)[-1] for uri in manifest["csv_drift"]}
+    assert drifted == set(named)  # the reordered, quoted and upper-case headers are no drift

@@ -3,10 +3,12 @@ import datetime as dt
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from transforms.bronze import drop_header, read_text_lines, with_csv_fields
+from tests.conftest import with_csv_header
+from transforms.bronze import CSV_DELIMITER, csv_records, read_text_lines
 
 PATH = "file:/lake/bronze/sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
 RELATIVE = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
+LINES = "source_file string, source_line int, ingest_date date, raw_record string"
 
 
 def test_whole_files_become_numbered_lines_with_lineage(spark):
@@ -18,21 +20,59 @@ def test_whole_files_become_numbered_lines_with_lineage(spark):
             (RELATIVE, 2, dt.date(2026, 1, 2), "1,a"),
             (RELATIVE, 5, dt.date(2026, 1, 2), "2,b"),
         ],
-        "source_file string, source_line int, ingest_date date, raw_record string",
+        LINES,
     )
     assert_df_equality(read_text_lines(files, "sales/orders"), expected, ignore_row_order=True, ignore_nullable=True)
 
 
-def test_csv_fields_are_split_and_counted(spark):
-    lines = spark.createDataFrame(
-        [(1, "a,b"), (2, 'x,"y,z"'), (3, "only"), (4, "p,q,r")], "source_line int, raw_record string"
+def test_csv_lines_carry_their_files_header_names_and_its_line(spark):
+    files = spark.createDataFrame(
+        [(PATH, '\n\ufeff "H1" ,h2\r\n1,a\n'), (PATH.replace(".csv", "b.csv"), "")], "path string, value string"
     )
-    out = lines.transform(drop_header).transform(with_csv_fields, ("first", "second"))
+    lines = read_text_lines(files, "sales/orders", CSV_DELIMITER)
+    assert [tuple(r) for r in lines.select("source_line", "raw_record", "header_line", "header_names").collect()] == [
+        (2, ' "H1" ,h2', 2, ["h1", "h2"]),
+        (3, "1,a", 2, ["h1", "h2"]),
+    ]
+
+
+def _csv(spark, *texts, source="f.csv"):
+    rows = [(source, n, dt.date(2026, 1, 2), t) for n, t in enumerate(texts, 1)]
+    return with_csv_header(spark.createDataFrame(rows, LINES))
+
+
+def test_csv_fields_are_taken_by_the_headers_names_split_and_counted(spark):
+    out = csv_records(_csv(spark, "second,first", "a,b", 'x,"y,z"', "only", "p,q,r"), ("first", "second"))
     expected = spark.createDataFrame(
-        [(2, 'x,"y,z"', 2, "x", "y,z"), (3, "only", 1, "only", None), (4, "p,q,r", 3, "p", "q")],
-        "source_line int, raw_record string, field_count int, first string, second string",
+        [
+            (2, "a,b", True, 0, 2, 2, "b", "a"),
+            (3, 'x,"y,z"', True, 0, 2, 2, "y,z", "x"),
+            (4, "only", True, 0, 2, 1, None, "only"),
+            (5, "p,q,r", True, 0, 2, 3, "q", "p"),
+        ],
+        "source_line int, raw_record string, header_found boolean, missing_columns int, header_width int,"
+        " field_count int, first string, second string",
     )
-    assert_df_equality(out, expected, ignore_row_order=True, ignore_nullable=True)
+    selected = out.select(*expected.columns)
+    assert_df_equality(selected, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_without_a_recognisable_header_every_line_is_a_record_and_missing_columns_are_counted(spark):
+    no_header = csv_records(_csv(spark, "a,b", "c,d"), ("first", "second"))
+    assert [(r.source_line, r.header_found, r.first) for r in no_header.orderBy("source_line").collect()] == [
+        (1, False, None),
+        (2, False, None),
+    ]
+    extra_and_missing = csv_records(_csv(spark, "first,extra,third", "a,b,c"), ("first", "second", "third"))
+    row = extra_and_missing.collect()[0]
+    assert (row.header_found, row.missing_columns, row.header_width, row.first, row.second, row.third) == (
+        True,
+        1,
+        3,
+        "a",
+        None,
+        "c",
+    )
 
 
 def test_lines_without_quotes_split_exactly_as_spark_parses_them(spark):
@@ -50,13 +90,13 @@ def test_lines_without_quotes_split_exactly_as_spark_parses_them(spark):
         "ä,ö,ü",
         "a, ,c",
     ]
-    lines = spark.createDataFrame(
-        [(i + 2, text) for i, text in enumerate(tricky)], "source_line int, raw_record string"
-    )
     columns = ("f1", "f2", "f3")
+    lines = _csv(spark, ",".join(columns), *tricky)
     schema = ", ".join(f"{c} STRING" for c in columns)
-    by_parser = lines.select("source_line", F.from_csv("raw_record", schema, {"sep": ","}).alias("p")).select(
-        "source_line", "p.*"
+    by_parser = (
+        lines.where("source_line > 1")
+        .select("source_line", F.from_csv("raw_record", schema, {"sep": ","}).alias("p"))
+        .select("source_line", "p.*")
     )
-    by_split = lines.transform(with_csv_fields, columns).select("source_line", *columns)
+    by_split = lines.transform(csv_records, columns).select("source_line", *columns)
     assert_df_equality(by_split, by_parser, ignore_row_order=True, ignore_nullable=True)

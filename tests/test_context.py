@@ -25,10 +25,10 @@ def test_bronze_lines_carry_file_line_and_ingest_date(spark, lake):
     ctx = LocalJobContext("test", lake, spark)
     rows = sorted(ctx.read_bronze(ORDERS_SOURCE).collect())
     file = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
-    assert [tuple(r) for r in rows] == [
-        (file, 1, dt.date(2026, 1, 2), "h"),
-        (file, 2, dt.date(2026, 1, 2), "a"),
-        (file, 4, dt.date(2026, 1, 2), "b"),
+    assert [tuple(r) for r in rows] == [  # CSV lines also carry their file's header names
+        (file, 1, dt.date(2026, 1, 2), "h", 1, ["h"]),
+        (file, 2, dt.date(2026, 1, 2), "a", 1, ["h"]),
+        (file, 4, dt.date(2026, 1, 2), "b", 1, ["h"]),
     ]
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
+from tests.conftest import with_csv_header
 from transforms.frames import SUPERSEDED, accepted, to_quarantine
 from transforms.orders import clean_orders, with_reference_flags
 
@@ -13,7 +14,9 @@ GOOD = "O1,1,C1,SKU-1,2026-01-05T01:30:00+02:00, emea ,Online,3,12.50,eur"
 
 def _lines(spark, records, ingest=dt.date(2026, 1, 5), source="f1.csv"):
     rows = [(source, n, ingest, text) for n, text in enumerate([HEADER, *records], start=1)]
-    return spark.createDataFrame(rows, "source_file string, source_line int, ingest_date date, raw_record string")
+    return with_csv_header(
+        spark.createDataFrame(rows, "source_file string, source_line int, ingest_date date, raw_record string")
+    )
 
 
 def _rates(spark, *rows):

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from tests.conftest import with_csv_header
 from transforms.customers import clean_customers
 from transforms.frames import SUPERSEDED, accepted, rejected
 from transforms.fx import clean_fx_rates
@@ -91,7 +92,7 @@ def test_fx_rates_are_typed_and_a_later_correction_wins(spark):
     day2 = _records(
         spark, "rate_date,currency,rate_to_usd", "2026-01-05,EUR,1.0812", day=dt.date(2026, 1, 6), source="g"
     )
-    out = clean_fx_rates(day1.unionByName(day2))
+    out = clean_fx_rates(with_csv_header(day1.unionByName(day2)))
     reasons = {(r.source_file, r.source_line): r.reject_reason for r in out.collect()}
     assert reasons == {("f", 2): SUPERSEDED, ("f", 3): "BAD_RATE", ("f", 4): "UNKNOWN_CURRENCY", ("g", 2): None}
     assert [r.rate_to_usd for r in accepted(out).collect()] == [Decimal("1.08120000")]

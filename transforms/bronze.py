@@ -4,56 +4,133 @@ from __future__ import annotations
 
 import re
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructType
 
 from transforms.columns import any_of, csv_field_count
 
+CSV_DELIMITER = ","
+HEADER_COLUMNS = ("header_line", "header_names")  # of text files whose first line names the fields
+# The widest CSV record whose fields can be picked by the header's positions (wider ones are
+# WRONG_FIELD_COUNT unless their header is as wide: then the fields past it are ignored).
+MAX_CSV_FIELDS = 128
 
-def explode_lines(files: DataFrame) -> DataFrame:
+
+def explode_lines(files: DataFrame, header_delimiter: str | None = None) -> DataFrame:
     """(source_file, ingest_date, value=whole file text) -> one row per non-blank line.
 
     `source_line` is the 1-based line number in the file, so a rejected record can be found
-    with any text editor.
+    with any text editor. With a `header_delimiter`, each line also gets its file's first
+    non-blank line as field names and that line's number (`header_names`, `header_line`),
+    worked out once per file from the file's own row: no second pass over the lines.
     """
-    lines = files.select(
+    split = files.withColumn("_lines", F.split(F.col("value"), r"\r?\n", -1))
+    first = F.array_position(F.transform("_lines", lambda line: F.trim(line) != ""), True)
+    header = _no_bom(F.get("_lines", first - 1))
+    names = [first.cast("int").alias("header_line"), header_names(header, header_delimiter or "").alias("header_names")]
+    lines = split.select(
         "source_file",
         "ingest_date",
-        F.posexplode(F.split(F.col("value"), r"\r?\n", -1)).alias("pos", "raw_record"),
+        *(names if header_delimiter else []),
+        F.posexplode("_lines").alias("pos", "raw_record"),
     )
     return lines.where(F.trim("raw_record") != "").select(
         "source_file",
         (F.col("pos") + 1).cast("int").alias("source_line"),
         "ingest_date",
-        F.regexp_replace("raw_record", "^\ufeff", "").alias("raw_record"),
+        _no_bom(F.col("raw_record")).alias("raw_record"),
+        *(HEADER_COLUMNS if header_delimiter else []),
     )
 
 
-def drop_header(lines: DataFrame) -> DataFrame:
-    """Drop each file's first line (the CSV header)."""
-    return lines.where(F.col("source_line") > 1)
+def _no_bom(text: Column) -> Column:
+    return F.regexp_replace(text, "^\ufeff", "")
 
 
-def with_csv_fields(lines: DataFrame, columns: tuple[str, ...], delimiter: str = ",") -> DataFrame:
-    """Split `raw_record` into text columns named `columns` plus `field_count`.
+# What is not part of a header field's name: surrounding blanks and quotes.
+NAME_PADDING = r'^[\s"]+|[\s"]+$'
 
-    Missing fields are null, surplus ones dropped, empty ones null, as Spark's CSV parser
-    reads them. A line without quotes is split on the delimiter, which gives the same fields
-    at a fraction of the parser's cost; the parser reads only lines with quotes.
+
+def header_names(header: Column, delimiter: str) -> Column:
+    """A header line's fields as names: trimmed, unquoted, lower case."""
+    fields = F.split(header, re.escape(delimiter), -1)
+    return F.transform(fields, lambda f: F.lower(F.regexp_replace(f, NAME_PADDING, "")))
+
+
+def recognises_header(found: Column | int, columns: tuple[str, ...]) -> Column | bool:
+    """A first line is the header when it names at least half of the declared columns."""
+    return found * 2 >= len(columns)
+
+
+def header_drift(header: str, columns: tuple[str, ...], delimiter: str = CSV_DELIMITER) -> dict[str, list[str]]:
+    """How a file's header line differs from the declared columns, for the run report (the
+    same reading of names as `header_names`): columns it adds (ignored), columns it lacks
+    (its records are MISSING_COLUMNS), or no recognisable header at all."""
+    names = [re.sub(NAME_PADDING, "", field).lower() for field in header.lstrip("\ufeff").split(delimiter)]
+    if not recognises_header(len(set(names) & set(columns)), columns):
+        return {"no_header": [header[:200]]}
+    drift = {"extra": [n for n in names if n not in columns], "missing": [c for c in columns if c not in names]}
+    return {kind: found for kind, found in drift.items() if found}
+
+
+def csv_records(lines: DataFrame, columns: tuple[str, ...], delimiter: str = CSV_DELIMITER) -> DataFrame:
+    """CSV lines (with `header_names`, see explode_lines) -> one row per record: text columns named `columns`,
+    taken by the file's header names (any order; extra columns ignored), plus what the
+    reason rules need: `header_found` (the first line names at least half of `columns`),
+    `missing_columns` (of `columns`, how many the header lacks), `header_width` and
+    `field_count`.
+
+    A recognised header line is dropped; without one, every line is a record (and is
+    quarantined as MISSING_HEADER: nothing is dropped or read into the wrong column). Missing
+    fields are null, empty ones null, as Spark's CSV parser reads them. A line without quotes
+    is split on the delimiter, which gives the same fields at a fraction of the parser's
+    cost; the parser reads only lines with quotes.
     """
-    raw = F.col("raw_record")
-    text_schema = ", ".join(f"`{c}` STRING" for c in columns)
-    quoted = F.from_csv(raw, text_schema, {"sep": delimiter, "mode": "PERMISSIVE"})
-    # The split is its own column: Spark would split once per field inside a CASE branch.
-    split = lines.withColumn("_parts", F.when(~raw.contains('"'), F.split(raw, re.escape(delimiter), -1)))
-    parts = F.col("_parts")
-    plain = F.struct(*[F.nullif(F.get(parts, i), F.lit("")).alias(c) for i, c in enumerate(columns)])
-    return split.withColumn("_fields", F.when(parts.isNull(), quoted).otherwise(plain)).select(
-        *lines.columns,
-        csv_field_count(raw, delimiter).alias("field_count"),
-        *[F.col(f"_fields.{c}").alias(c) for c in columns],
+    names = F.col("header_names")
+    wanted = F.array(*[F.lit(c) for c in columns])
+    found = F.size(F.array_intersect(names, wanted))
+    with_header = lines.withColumns(
+        {
+            "header_found": F.coalesce(recognises_header(found, columns), F.lit(False)),
+            "missing_columns": F.lit(len(columns)) - F.coalesce(found, F.lit(0)),
+            "header_width": F.size(names),
+            **{f"_at_{c}": F.array_position(names, c) for c in columns},  # 1-based; 0 when absent
+        }
     )
+    records = with_header.where(~(F.col("header_found") & (F.col("source_line") == F.col("header_line"))))
+    raw = F.col("raw_record")
+    generic = ", ".join(f"_c{i} STRING" for i in range(MAX_CSV_FIELDS))
+    # The parse and the split are columns of their own: inside a CASE branch Spark would
+    # parse or split once per field.
+    quoted = records.withColumn(
+        "_parsed", F.when(raw.contains('"'), F.from_csv(raw, generic, {"sep": delimiter, "mode": "PERMISSIVE"}))
+    )
+    split = quoted.withColumn(
+        "_parts",
+        F.when(F.col("_parsed").isNull(), F.split(raw, re.escape(delimiter), -1)).otherwise(
+            F.array(*[F.col(f"_parsed._c{i}") for i in range(MAX_CSV_FIELDS)])
+        ),
+    )
+    kept = [c for c in lines.columns if c not in HEADER_COLUMNS]
+    return split.select(
+        *kept,
+        "header_found",
+        "missing_columns",
+        "header_width",
+        csv_field_count(raw, delimiter).alias("field_count"),
+        *[F.nullif(F.get("_parts", F.col(f"_at_{c}") - 1), F.lit("")).alias(c) for c in columns],
+    )
+
+
+def csv_reject_rules() -> list[tuple[str, Column]]:
+    """What is wrong with a CSV record as its file presents it, before the dataset's rules."""
+    c = F.col
+    return [
+        ("MISSING_HEADER", ~c("header_found")),
+        ("MISSING_COLUMNS", c("missing_columns") > 0),
+        ("WRONG_FIELD_COUNT", c("field_count") != c("header_width")),
+    ]
 
 
 def with_file_lineage(files: DataFrame, source_prefix: str) -> DataFrame:
@@ -66,9 +143,10 @@ def with_file_lineage(files: DataFrame, source_prefix: str) -> DataFrame:
     )
 
 
-def read_text_lines(files: DataFrame, source_prefix: str) -> DataFrame:
-    """Whole-file text rows (path, value) -> one row per record line with its lineage."""
-    return files.transform(with_file_lineage, source_prefix).transform(explode_lines)
+def read_text_lines(files: DataFrame, source_prefix: str, header_delimiter: str | None = None) -> DataFrame:
+    """Whole-file text rows (path, value) -> one row per record line with its lineage (and its
+    file's header names, given the `header_delimiter`)."""
+    return files.transform(with_file_lineage, source_prefix).transform(explode_lines, header_delimiter)
 
 
 def read_record_rows(records: DataFrame, source_prefix: str) -> DataFrame:

@@ -403,6 +403,7 @@ class BronzeSource:
     domain: str
     dataset: str
     file_format: str  # csv | jsonl | parquet | avro
+    columns: tuple[str, ...] = ()  # the fields a landed record carries (by name)
 
     @property
     def prefix(self) -> str:
@@ -414,13 +415,6 @@ class BronzeSource:
         return f"{database_name(self.domain, 'bronze')}.{self.dataset}"
 
 
-ORDERS_SOURCE = BronzeSource(domain="sales", dataset="orders", file_format="csv")
-FX_RATES_SOURCE = BronzeSource(domain="sales", dataset="fx_rates", file_format="csv")
-CUSTOMERS_SOURCE = BronzeSource(domain="customer", dataset="customers", file_format="jsonl")
-PRODUCTS_SOURCE = BronzeSource(domain="product", dataset="products", file_format="parquet")
-RETURNS_SOURCE = BronzeSource(domain="sales", dataset="returns", file_format="avro")
-SOURCES = (ORDERS_SOURCE, FX_RATES_SOURCE, CUSTOMERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE)
-
 # Landed field layouts, in file order.
 FX_FILE_COLUMNS = ("rate_date", "currency", "rate_to_usd")
 CUSTOMER_RECORD_SCHEMA = (
@@ -429,3 +423,10 @@ CUSTOMER_RECORD_SCHEMA = (
 )
 PRODUCT_RECORD_COLUMNS = ("sku", "name", "category", "list_price", "unit_cost", "active")
 RETURN_RECORD_COLUMNS = ("return_id", "order_id", "line_no", "quantity", "reason", "returned_at")
+
+ORDERS_SOURCE = BronzeSource(domain="sales", dataset="orders", file_format="csv", columns=ORDER_FILE_COLUMNS)
+FX_RATES_SOURCE = BronzeSource(domain="sales", dataset="fx_rates", file_format="csv", columns=FX_FILE_COLUMNS)
+CUSTOMERS_SOURCE = BronzeSource(domain="customer", dataset="customers", file_format="jsonl")
+PRODUCTS_SOURCE = BronzeSource(domain="product", dataset="products", file_format="parquet")
+RETURNS_SOURCE = BronzeSource(domain="sales", dataset="returns", file_format="avro")
+SOURCES = (ORDERS_SOURCE, FX_RATES_SOURCE, CUSTOMERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE)

@@ -6,7 +6,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DateType
 
-from transforms.bronze import drop_header, with_csv_fields
+from transforms.bronze import csv_records, csv_reject_rules
 from transforms.columns import not_in, try_parse, upper_code
 from transforms.contracts import CURRENCIES, FX_FILE_COLUMNS, FX_RATE, SILVER_FX_RATES
 from transforms.frames import flag_superseded, newest_landed_first, with_reasons
@@ -14,8 +14,7 @@ from transforms.frames import flag_superseded, newest_landed_first, with_reasons
 
 def fx_reject_rules() -> list[tuple[str, Column]]:
     c = F.col
-    return [
-        ("WRONG_FIELD_COUNT", c("field_count") != len(FX_FILE_COLUMNS)),
+    return csv_reject_rules() + [
         ("BAD_DATE", c("rate_date").isNull()),
         ("UNKNOWN_CURRENCY", not_in(c("currency"), CURRENCIES)),
         ("BAD_RATE", c("rate_to_usd").isNull() | (c("rate_to_usd") <= 0)),
@@ -23,7 +22,7 @@ def fx_reject_rules() -> list[tuple[str, Column]]:
 
 
 def fx_rates_with_reasons(lines: DataFrame) -> DataFrame:
-    fields = lines.transform(drop_header).transform(with_csv_fields, FX_FILE_COLUMNS)
+    fields = lines.transform(csv_records, FX_FILE_COLUMNS)
     typed = fields.withColumns(
         {
             "rate_date": try_parse(F.col("rate_date"), DateType()),

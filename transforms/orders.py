@@ -6,7 +6,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import IntegerType
 
-from transforms.bronze import drop_header, with_csv_fields
+from transforms.bronze import csv_records, csv_reject_rules
 from transforms.columns import (
     any_of,
     blank_to_null,
@@ -49,8 +49,7 @@ CODE_STANDARDS = {"region": upper_code, "currency": upper_code, "channel": lower
 def reject_rules() -> list[tuple[str, Column]]:
     """Reason codes for order lines, checked in this order; the first that holds wins."""
     c = F.col
-    return [
-        ("WRONG_FIELD_COUNT", c("field_count") != len(ORDER_FILE_COLUMNS)),
+    return csv_reject_rules() + [
         ("MISSING_ID", any_of(c(k).isNull() for k in ID_COLUMNS) | (c("line_no") <= 0)),
         ("BAD_QUANTITY", c("quantity").isNull() | (c("quantity") <= 0)),
         ("BAD_TIMESTAMP", c("order_ts").isNull()),
@@ -64,7 +63,7 @@ def reject_rules() -> list[tuple[str, Column]]:
 
 def parse_order_lines(lines: DataFrame) -> DataFrame:
     """Landed lines (with lineage) -> one row per order line with typed fields, or nulls."""
-    fields = lines.transform(drop_header).transform(with_csv_fields, ORDER_FILE_COLUMNS)
+    fields = lines.transform(csv_records, ORDER_FILE_COLUMNS)
     return fields.withColumns({name: parse(F.col(name)) for name, parse in FIELD_PARSERS.items()})
 
 

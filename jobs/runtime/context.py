@@ -13,6 +13,7 @@ import json
 import logging
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,8 +30,8 @@ from jobs.runtime.bookmarks import FileBookmarks, State, fingerprint, merged, ne
 from jobs.runtime.catalog import publish_snapshot, registered_location, registered_partitions, within
 from jobs.runtime.config import ConfigError, LakeConfig
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
-from jobs.runtime.storage import FileInfo, list_files, read_bytes, read_text, write_text
-from transforms.bronze import read_record_rows, read_text_lines
+from jobs.runtime.storage import FileInfo, list_files, read_bytes, read_head, read_text, write_text
+from transforms.bronze import CSV_DELIMITER, header_drift, read_record_rows, read_text_lines
 from transforms.columns import matches_any
 from transforms.contracts import BronzeSource, TableContract
 from transforms.frames import UNREADABLE_LINE, conform_to_contract, union_all
@@ -38,7 +39,9 @@ from transforms.incremental import LINEAGE
 
 log = logging.getLogger("sales_data_lake")
 
+HEADER_BYTES = 65536  # enough for any header line
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
+CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_names array<string>"
 RECORD_ROWS_SCHEMA = "path string, source_line int, raw_record string"
 
 
@@ -57,6 +60,14 @@ def read_file_path() -> Column:
     `_metadata.file_path` is a URI (`orders%20M%C3%A4rz.csv`): the lineage must be the name a
     person finds the file by. (`+` is kept: URL decoding would make it a space.)"""
     return F.url_decode(F.replace(F.col("_metadata.file_path"), F.lit("+"), F.lit("%2B")))
+
+
+def first_text_line(head: bytes) -> str | None:
+    """The first non-blank line of a text file's first bytes (gzip decompressed)."""
+    if head.startswith(b"\x1f\x8b"):
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
+    text = head.decode("utf-8", errors="replace")
+    return next((line for line in text.splitlines() if line.strip()), None)
 
 
 def new_run_id() -> str:
@@ -85,6 +96,7 @@ class JobContext:
             "timeline": [],  # [step, started (epoch seconds), seconds]: when each step ran
             "job_bookmark_option": config.job_bookmark_option,
             "unreadable_files": [],
+            "csv_drift": {},  # file -> how its header differs from the declared columns
         }
         self.bookmark_store = FileBookmarks(config.state_uri, job_name, spark)
         self._committed: State | None = None
@@ -132,7 +144,18 @@ class JobContext:
         files = self.select_new_files(source.prefix, root, source.file_format, landed)
         self.manifest["inputs"][source.prefix] = [f.uri for f in files]
         log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
+        if source.file_format == "csv":
+            self.record_header_drift(source, [f.uri for f in files])
         return self._read_records(source, [f.uri for f in files])
+
+    def record_header_drift(self, source: BronzeSource, uris: list[str]) -> None:
+        """Keep, per CSV file, how its header differs from the source's declared columns: the
+        records are read by name either way; the report says what was ignored or missing."""
+        for uri in uris:
+            header = first_text_line(read_head(self.spark, uri, HEADER_BYTES))
+            drift = header_drift(header, source.columns, CSV_DELIMITER) if header is not None else {}
+            if drift:
+                self.manifest["csv_drift"][uri] = drift
 
     def reread_bronze(self, source: BronzeSource, source_files: list[str]) -> DataFrame:
         """Records of files read before (`source_file` paths, relative to bronze), read again so
@@ -146,8 +169,10 @@ class JobContext:
 
     def _read_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
         if not uris:
-            return self.spark.createDataFrame([], LINES_SCHEMA)
-        if source.file_format in ("csv", "jsonl"):
+            return self.spark.createDataFrame([], CSV_LINES_SCHEMA if source.file_format == "csv" else LINES_SCHEMA)
+        if source.file_format == "csv":
+            return read_text_lines(self._whole_text_files(uris), source.prefix, CSV_DELIMITER)
+        if source.file_format == "jsonl":
             return read_text_lines(self._whole_text_files(uris), source.prefix)
         if source.file_format == "parquet":
             return read_record_rows(self._parquet_records(uris), source.prefix)

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from pyspark.sql import SparkSession
 
-from jobs.runtime.config import LAKE_ARGUMENTS, resolve_config
+from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.run_lock import RunLock
 from jobs.runtime.session import local_session
+from jobs.runtime.storage import local_path_of
 
 
 def local_path(uri: str) -> Path:
-    return Path(unquote(urlparse(uri).path))
+    """The local folder or file a lake URI names; an error for any other file system."""
+    path = local_path_of(uri)
+    if path is None:
+        raise ConfigError(f"{uri} is not a local path: the local runner keeps its state in a local folder")
+    return path
 
 
 class LocalJobContext(JobContext):

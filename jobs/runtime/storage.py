@@ -4,10 +4,11 @@ folder and on s3:// (EMRFS on Glue)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 from pyspark.sql import SparkSession
 
@@ -37,10 +38,15 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(("_", "."))
 
 
-def _local_path(uri: str) -> Path | None:
-    """The local path of a `file:` URI or plain path; None for any other file system (s3://)."""
-    parsed = urlparse(uri)
-    return Path(os.path.abspath(unquote(parsed.path))) if parsed.scheme in ("", "file") else None
+def local_path_of(uri: str) -> Path | None:
+    """The local path a `file:` URI or a plain path names; None for any other file system
+    (s3://). Taken as written: the lake's URIs name files as the file system does (Spark's
+    percent-encoded ones are decoded as they are read), so `#`, `%` or `?` in a name is the name."""
+    if uri.startswith("file:"):
+        return Path(os.path.abspath("/" + uri.removeprefix("file:").lstrip("/")))
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", uri):
+        return None
+    return Path(os.path.abspath(uri))
 
 
 def _list_local_files(folder: Path) -> list[FileInfo]:
@@ -58,7 +64,7 @@ def _list_local_files(folder: Path) -> list[FileInfo]:
 
 def list_files(spark: SparkSession | None, uri: str) -> list[FileInfo]:
     """Every file below `uri`, recursively, sorted by name; hidden files (`_x`, `.x`) skipped."""
-    folder = _local_path(uri)
+    folder = local_path_of(uri)
     if folder is not None:
         return _list_local_files(folder) if folder.exists() else []
     fs, path = _fs_and_path(spark, uri)
@@ -87,7 +93,7 @@ def list_folders(spark: SparkSession, uri: str) -> list[FileInfo]:
 
 def delete_path(spark: SparkSession | None, uri: str) -> bool:
     """Delete a file or a folder (recursively); False when there was nothing."""
-    local = _local_path(uri)
+    local = local_path_of(uri)
     if local is not None:
         if local.is_dir():
             shutil.rmtree(local)
@@ -110,7 +116,7 @@ def _write_locally(path: Path, text: str) -> None:
 def write_text(spark: SparkSession | None, uri: str, text: str) -> None:
     """Write a whole text file: locally atomically (a rename), on S3 as one PUT (S3 replaces
     an object whole). `spark` may be None for a local folder."""
-    local = _local_path(uri)
+    local = local_path_of(uri)
     if local is not None:
         _write_locally(local, text)
         return
@@ -124,7 +130,7 @@ def write_text(spark: SparkSession | None, uri: str, text: str) -> None:
 
 def read_bytes(spark: SparkSession | None, uri: str) -> bytes | None:
     """A whole file's bytes (None when it does not exist); `spark` may be None for a local folder."""
-    local = _local_path(uri)
+    local = local_path_of(uri)
     if local is not None:
         return local.read_bytes() if local.is_file() else None
     fs, path = _fs_and_path(spark, uri)
@@ -133,6 +139,21 @@ def read_bytes(spark: SparkSession | None, uri: str) -> bytes | None:
     stream = fs.open(path)
     try:
         return bytes(spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toByteArray(stream))  # type: ignore[union-attr]
+    finally:
+        stream.close()
+
+
+def read_head(spark: SparkSession | None, uri: str, size: int) -> bytes:
+    """At most the first `size` bytes of a file (one ranged read on S3)."""
+    local = local_path_of(uri)
+    if local is not None:
+        with local.open("rb") as handle:
+            return handle.read(size)
+    fs, path = _fs_and_path(spark, uri)
+    jvm = spark.sparkContext._jvm  # type: ignore[union-attr]
+    stream = jvm.org.apache.commons.io.input.BoundedInputStream(fs.open(path), size)
+    try:
+        return bytes(jvm.org.apache.commons.io.IOUtils.toByteArray(stream))
     finally:
         stream.close()
 

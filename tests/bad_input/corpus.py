@@ -26,6 +26,11 @@ def order_line(order_id: str, line_no: int = 1, customer: str = "C1", sku: str =
     return f"{order_id},{line_no},{customer},{sku},{TIME},EMEA,online,2,10.00,USD"
 
 
+def reordered(*lines: str) -> list[str]:
+    """The header and `lines` with their columns in reverse order."""
+    return [",".join(reversed(line.split(","))) for line in (HEADER, *lines)]
+
+
 def csv_file(*lines: str, bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + "\n".join(lines) + "\n").encode()
 
@@ -119,11 +124,39 @@ CASES = (
         parquet(GOOD_PRODUCT.set_column(0, "sku", pa.array(["SKU-2"]))),
         {None: 1},
     ),
+    # No header the reader can recognise: every line is a record, the first one included.
     Case(
         ORDERS_SOURCE,
         "wrong_delimiter.csv",
         csv_file(HEADER.replace(",", ";"), order_line("O7").replace(",", ";"), order_line("O8").replace(",", ";")),
-        {"WRONG_FIELD_COUNT": 2},
+        {"MISSING_HEADER": 3},
+    ),
+    Case(ORDERS_SOURCE, "no_header.csv", csv_file(order_line("O12"), order_line("O13")), {"MISSING_HEADER": 2}),
+    # Columns by name: another order, an extra column, other case and quotes are all fine.
+    Case(ORDERS_SOURCE, "reordered_columns.csv", csv_file(*reordered(order_line("O14"), order_line("O15"))), {None: 2}),
+    Case(
+        ORDERS_SOURCE,
+        "extra_column.csv",
+        csv_file(HEADER + ",loyalty_tier", order_line("O16") + ",gold"),
+        {None: 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "quoted_upper_case_header.csv",
+        csv_file(",".join(f'"{c.upper()}"' for c in HEADER.split(",")), order_line("O17")),
+        {None: 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "windows_line_endings_and_blank_lines.csv",
+        b"\r\n\r\n" + csv_file(HEADER, order_line("O18")).replace(b"\n", b"\r\n"),
+        {None: 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "missing_column.csv",
+        csv_file(HEADER.replace(",currency", ""), order_line("O19").removesuffix(",USD")),
+        {"MISSING_COLUMNS": 1},
     ),
     Case(
         ORDERS_SOURCE,
