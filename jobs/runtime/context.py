@@ -3,7 +3,8 @@
 A job gets its configuration, SparkSession, sources, sinks, quality gate, metrics and
 commit from here and never asks whether it runs on Glue or locally. The two
 implementations (`jobs.runtime.glue`, `jobs.runtime.local`) only differ in how the
-session is opened, how bookmarks are kept and what `commit` tells the platform.
+session is opened, how one run at a time is ensured and what `commit` tells the platform;
+sources, bookmarks (in the state folder), sinks and the run record are the same code.
 """
 
 from __future__ import annotations
