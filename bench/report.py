@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-TARGETS = {"ratio": 4.0, "quality_share": 0.15, "incremental_share": 0.10, "test_suite_seconds": 600}
+# The test suite's bound is the house rule: `make test-local` under 15 minutes, setup included.
+TARGETS = {"ratio": 4.0, "quality_share": 0.15, "incremental_share": 0.10, "test_suite_seconds": 900}
 
 
 def _load(results_dir: Path) -> tuple[list[dict], dict | None]:
@@ -163,7 +164,7 @@ def write_results(results_dir: Path, target: Path) -> Path:
             "## The test suite",
             "",
             f"`make test-local` ({_setup(suite)}): {suite['seconds']} s wall, exit {suite['exit_code']} "
-            f"({suite['summary']}); target under 10 minutes: {verdict}.",
+            f"({suite['summary']}); target under {TARGETS['test_suite_seconds'] // 60} minutes: {verdict}.",
             "",
         ]
     if notes.exists():
