@@ -27,7 +27,7 @@ from jobs import bronze_to_silver, silver_to_gold
 from jobs.runtime.entry import LOG_FORMAT, run_job
 from local.generator import GeneratorSettings, write_sample_lake
 from local.glue_run import CALLS_VARIABLE, GlueContextStandIn, JobStandIn
-from tests.conftest import aws_environment, put_secret
+from tests.conftest import put_secret
 from tests.gold_truth import gold_differences
 from tests.infra_model import REPO, DeployedJob, block, deployed_jobs
 from transforms.contracts import GOLD_TABLES, PRODUCTS_SOURCE, QUARANTINE_TABLES
@@ -219,12 +219,7 @@ def truncated_parquet(path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(
-    spark, moto_endpoint, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    for name, value in aws_environment(moto_endpoint).items():
-        monkeypatch.setenv(name, value)
+def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(spark, aws, tmp_path):
     secret = put_secret(SECRET_NAME, PII_KEY)
     jobs = deployed_jobs()
     arguments = {key: local_arguments(job, tmp_path, secret) for key, job in jobs.items()}
@@ -234,7 +229,7 @@ def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(
     truncated_parquet(poison)
 
     calls = tmp_path / "glue-calls.jsonl"
-    environment = os.environ | aws_environment(moto_endpoint) | {CALLS_VARIABLE: str(calls)}
+    environment = os.environ | {CALLS_VARIABLE: str(calls)}  # the AWS variables `aws` set
     manifests = {}
     for n, job in enumerate(workflow_order(jobs)):
         argv = glue_command_line(job, arguments[job.key], f"jr_{n}", ORDERS[n % len(ORDERS)])
