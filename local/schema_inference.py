@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,7 +191,7 @@ def _head(path: Path, size: int) -> bytes:
     try:
         with _open(path) as handle:
             return handle.read(size)
-    except (OSError, EOFError) as error:  # a truncated or corrupt gzip stream
+    except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream
         raise UnreadableFile(f"broken gzip file: {error}") from None
 
 

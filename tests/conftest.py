@@ -4,10 +4,12 @@ metastore and warehouse in a temporary folder."""
 from __future__ import annotations
 
 import logging
+import os
 import urllib.request
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, settings
 from moto.server import ThreadedMotoServer
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -15,6 +17,13 @@ from pyspark.sql import functions as F
 from jobs.runtime.config import LakeConfig, config_from_arguments
 from jobs.runtime.session import local_session
 from transforms.bronze import CSV_DELIMITER, header_names
+
+# Property tests: a short budget in the suite, a long one in `make fuzz`. Each example starts
+# Spark jobs, so there is no per-example deadline.
+_PROPERTY_SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("suite", max_examples=8, **_PROPERTY_SETTINGS)
+settings.register_profile("fuzz", max_examples=300, **_PROPERTY_SETTINGS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(scope="session")

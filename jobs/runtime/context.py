@@ -64,9 +64,13 @@ def read_file_path() -> Column:
 
 
 def first_text_line(head: bytes) -> str | None:
-    """The first non-blank line of a text file's first bytes (gzip decompressed)."""
+    """The first non-blank line of a text file's first bytes (gzip decompressed); None when
+    there is none, or the gzip stream is broken."""
     if head.startswith(b"\x1f\x8b"):
-        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
+        except zlib.error:
+            return None
     text = head.decode("utf-8", errors="replace")
     return next((line for line in text.splitlines() if line.strip()), None)
 
