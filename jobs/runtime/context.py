@@ -128,8 +128,8 @@ class JobContext:
             self._committed = self.bookmark_store.load()
         return self._committed
 
-    def select_new_files(self, name: str, root: str, file_format: str, files: list[FileInfo]) -> list[FileInfo]:
-        """Of `files` (under `root`, in `file_format`), those this run should read: with
+    def select_new_files(self, name: str, files: list[FileInfo]) -> list[FileInfo]:
+        """Of `files`, those this run should read: with
         bookmarks on (enable or pause), the new or changed since the last committed run; with
         them off, all. `name` keys the input in the bookmark."""
         if not self.config.reads_incrementally:
@@ -146,7 +146,7 @@ class JobContext:
         """
         root = self.config.source_uri(source)
         landed = list_files(self.spark, root)
-        files = self.select_new_files(source.prefix, root, source.file_format, landed)
+        files = self.select_new_files(source.prefix, landed)
         self.manifest["inputs"][source.prefix] = [f.uri for f in files]
         log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
         if source.file_format == "csv":
@@ -352,7 +352,7 @@ class JobContext:
         """The change records of `upstream_job` this run has not consumed yet (bookmarked)."""
         root = self.config.state_path("changes", upstream_job)
         name = f"changes/{upstream_job}"
-        files = self.select_new_files(name, root, "jsonl", list_files(self.spark, root))
+        files = self.select_new_files(name, list_files(self.spark, root))
         self.manifest["inputs"][name] = [f.uri for f in files]
         return [json.loads(read_text(self.spark, f.uri)) for f in files]
 
