@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import urllib.request
+from contextlib import contextmanager
 
 import boto3
 import pytest
@@ -102,3 +103,16 @@ def with_csv_header(lines: DataFrame) -> DataFrame:
     )
     named = lines.join(first, "source_file").withColumn("header_names", header_names(F.col("_header"), CSV_DELIMITER))
     return named.drop("_header")
+
+
+@contextmanager
+def spark_settings(spark, values: dict[str, str]):
+    """Session settings changed for the block (collect inside it: plans read them when run)."""
+    before = {key: spark.conf.get(key, None) for key in values}
+    for key, value in values.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            spark.conf.unset(key) if value is None else spark.conf.set(key, value)

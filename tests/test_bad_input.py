@@ -1,71 +1,84 @@
-"""The bad-input corpus (tests/bad_input/corpus.py) through bronze -> silver in one run: every
-file's records get the outcome the corpus says, rows_in == rows_silver + rows_quarantined per
-file, every quarantined row carries its reason, file and line, a file that cannot be read at
-all is quarantined whole and named in the report, and the other files are finished."""
+"""`make run-local` over the sample data plus the bad-input corpus (tests/bad_input/corpus.py),
+landed side by side: the run exits 0; every file's records get the outcome the corpus says;
+for every landed file, records counted without Spark == silver + quarantine, per file; every
+quarantined row carries its reason, file and line; a file that cannot be read at all is
+quarantined whole and named in the report, and the other files are finished."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 
 import pytest
 
-from jobs import bronze_to_silver
-from jobs.runtime.local import open_local_context
+from local import cli
+from local.generator import GeneratorSettings, generate
 from local.report import file_problem_lines
 from tests.bad_input.corpus import CASES
-from transforms.contracts import QUARANTINE_TABLES, SILVER_TABLES
+from tests.bad_input.counting import landed_records
+from tests.conftest import forget_catalog
+from transforms.contracts import QUARANTINE_TABLES, SILVER_TABLES, SOURCES
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def corpus_run(spark, tmp_path_factory):
-    from tests.conftest import forget_catalog
-
     root = tmp_path_factory.mktemp("bad-input") / "lake"
-    for case in CASES:
-        path = root / "bronze" / case.relative_path
+    sample, _ = generate(GeneratorSettings(orders=30, days=2, seed=13))
+    landed = {**sample, **{case.relative_path: case.content for case in CASES}}
+    for relative, content in landed.items():
+        path = root / "bronze" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(case.content)
+        path.write_bytes(content)
     forget_catalog(spark)
-    with open_local_context("bronze_to_silver", ["--lake_root", str(root)], {}, spark=spark) as ctx:
-        manifest = bronze_to_silver.main(ctx)
-        outcomes: dict[str, Counter] = defaultdict(Counter)
-        quarantined = []
-        for table in QUARANTINE_TABLES.values():
-            rows = ctx.read_table(table).collect()
-            quarantined += rows
-            for row in rows:
-                outcomes[row.source_file][row.reject_reason] += 1
-        for table in SILVER_TABLES:
-            for row in ctx.read_table(table).select("source_file").collect():
-                outcomes[row.source_file][None] += 1
-    return manifest, outcomes, quarantined
+    exit_code = cli.main(["run", "--lake", str(root)])
+    manifest = json.loads(next((root / "state/runs/bronze_to_silver").glob("*.json")).read_text())
+    outcomes: dict[str, Counter] = defaultdict(Counter)
+    quarantined = []
+    for table in QUARANTINE_TABLES.values():
+        rows = spark.table(table.qualified_name).collect()
+        quarantined += rows
+        for row in rows:
+            outcomes[row.source_file][row.reject_reason] += 1
+    for table in SILVER_TABLES:
+        for row in spark.table(table.qualified_name).select("source_file").collect():
+            outcomes[row.source_file][None] += 1
+    return exit_code, landed, manifest, outcomes, quarantined
+
+
+def test_the_run_over_sample_and_corpus_exits_0(corpus_run):
+    assert corpus_run[0] == 0
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name.replace(".", "_") + "-" + c.source.dataset)
 def test_each_file_gets_the_outcome_the_corpus_says(corpus_run, case):
-    _, outcomes, _ = corpus_run
+    _, _, _, outcomes, _ = corpus_run
     assert dict(outcomes.get(case.relative_path, {})) == case.expected
 
 
-def test_rows_in_equals_silver_plus_quarantined_for_every_file(corpus_run):
-    manifest, outcomes, _ = corpus_run
-    ledger_files = {}
-    for ledger in manifest["ledger"].values():
-        for path, counts in ledger["files"].items():
-            ledger_files[path] = sum(counts.values())
-    assert ledger_files == {path: sum(counts.values()) for path, counts in outcomes.items()}
-    assert sum(ledger_files.values()) == sum(sum(c.expected.values()) for c in CASES)
+def test_every_landed_file_conserves_its_records_counted_without_spark(corpus_run):
+    _, landed, manifest, outcomes, _ = corpus_run
+    counted = {}
+    for path, content in landed.items():
+        source = next(s for s in SOURCES if path.startswith(s.prefix + "/"))
+        counted[path] = landed_records(path, content, source.file_format, source.columns)
+    expected = {path: n for path, n in counted.items() if n}
+    ledger = {path: sum(c.values()) for run in manifest["ledger"].values() for path, c in run["files"].items()}
+    assert ledger == expected  # rows_in, per file
+    assert {path: sum(c.values()) for path, c in outcomes.items()} == expected  # silver + quarantine
+    assert len(expected) > len(CASES)  # the sample's files are counted too
 
 
 def test_every_quarantined_row_carries_reason_file_and_line(corpus_run):
-    _, _, quarantined = corpus_run
+    *_, quarantined = corpus_run
     assert quarantined
     for row in quarantined:
         assert row.reject_reason and row.source_file and row.source_line is not None and row.raw_record
 
 
 def test_unreadable_and_empty_files_are_named_in_the_report(corpus_run):
-    manifest, _, quarantined = corpus_run
+    _, _, manifest, _, quarantined = corpus_run
     lines = "\n".join(file_problem_lines({"bronze_to_silver": manifest}))
     for case in CASES:
         if case.unreadable:
@@ -78,7 +91,7 @@ def test_unreadable_and_empty_files_are_named_in_the_report(corpus_run):
 
 
 def test_a_record_reaches_silver_with_its_values_whatever_the_order_of_its_files_columns(spark, corpus_run):
-    _, outcomes, _ = corpus_run
+    _, _, _, outcomes, _ = corpus_run
     columns = ("order_id", "line_no", "customer_id", "product_sku", "quantity", "unit_price", "currency")
     chosen = "order_id IN ('O1', 'O14', 'O16', 'O17') AND line_no = 1"
     rows = spark.table("sales_silver.orders").where(chosen).collect()
@@ -87,15 +100,18 @@ def test_a_record_reaches_silver_with_its_values_whatever_the_order_of_its_files
 
 
 def test_header_drift_is_named_in_the_report(corpus_run):
-    manifest, _, _ = corpus_run
+    _, _, manifest, _, _ = corpus_run
     lines = "\n".join(file_problem_lines({"bronze_to_silver": manifest}))
     named = {
         "extra_column.csv": "column(s) loyalty_tier not in the contract, ignored (drift): ",
         "missing_column.csv": "lacks column(s) currency, quarantined as MISSING_COLUMNS: ",
         "no_header.csv": "no recognisable header, every line quarantined as MISSING_HEADER: ",
         "wrong_delimiter.csv": "no recognisable header, every line quarantined as MISSING_HEADER: ",
+        "excel_unicode_text.csv": "no recognisable header, every line quarantined as MISSING_HEADER: ",
+        "excel_tab_separated.csv": "no recognisable header, every line quarantined as MISSING_HEADER: ",
+        "people_column_titles.csv": "no recognisable header, every line quarantined as MISSING_HEADER: ",
     }
     for name, message in named.items():
         assert any(message in line and line.endswith(name) for line in lines.splitlines()), name
     drifted = {uri.rsplit("/", 1)[-1] for uri in manifest["csv_drift"]}
-    assert drifted == set(named)  # the reordered, quoted and upper-case headers are no drift
+    assert drifted == set(named)  # reordered, quoted, upper-case headers and a trailing delimiter are no drift

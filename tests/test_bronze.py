@@ -3,17 +3,24 @@ import datetime as dt
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
+from jobs.runtime.text_files import read_text_files
 from tests.conftest import with_csv_header
-from transforms.bronze import CSV_DELIMITER, csv_records, read_text_lines
+from transforms.bronze import CSV_DELIMITER, csv_records, header_drift, read_text_lines, with_json_fields
 
-PATH = "file:/lake/bronze/sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
 RELATIVE = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
 LINES = "source_file string, source_line int, ingest_date date, raw_record string"
 
 
-def test_whole_files_become_numbered_lines_with_lineage(spark):
-    text = "\ufeffh1,h2\r\n1,a\n\n   \n2,b\n"
-    files = spark.createDataFrame([(PATH, text)], "path string, value string")
+def landed(spark, tmp_path, files: dict[str, bytes]) -> list[str]:
+    folder = tmp_path / "lake/bronze" / RELATIVE.rsplit("/", 1)[0]
+    folder.mkdir(parents=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return [f"file:{folder / name}" for name in files]
+
+
+def test_text_files_become_numbered_lines_with_lineage(spark, tmp_path):
+    uris = landed(spark, tmp_path, {RELATIVE.rsplit("/", 1)[1]: "\ufeffh1,h2\r\n1,a\n\n   \n2,b\n".encode()})
     expected = spark.createDataFrame(
         [
             (RELATIVE, 1, dt.date(2026, 1, 2), "h1,h2"),
@@ -22,14 +29,13 @@ def test_whole_files_become_numbered_lines_with_lineage(spark):
         ],
         LINES,
     )
-    assert_df_equality(read_text_lines(files, "sales/orders"), expected, ignore_row_order=True, ignore_nullable=True)
+    lines = read_text_lines(read_text_files(spark, uris).lines, "sales/orders")
+    assert_df_equality(lines, expected, ignore_row_order=True, ignore_nullable=True)
 
 
-def test_csv_lines_carry_their_files_header_names_and_its_line(spark):
-    files = spark.createDataFrame(
-        [(PATH, '\n\ufeff "H1" ,h2\r\n1,a\n'), (PATH.replace(".csv", "b.csv"), "")], "path string, value string"
-    )
-    lines = read_text_lines(files, "sales/orders", CSV_DELIMITER)
+def test_csv_lines_carry_their_files_header_names_and_its_line(spark, tmp_path):
+    uris = landed(spark, tmp_path, {"a.csv": '\n\ufeff "H1" ,h2\r\n1,a\n'.encode(), "b.csv": b""})
+    lines = read_text_lines(read_text_files(spark, uris).lines, "sales/orders", CSV_DELIMITER)
     assert [tuple(r) for r in lines.select("source_line", "raw_record", "header_line", "header_names").collect()] == [
         (2, ' "H1" ,h2', 2, ["h1", "h2"]),
         (3, "1,a", 2, ["h1", "h2"]),
@@ -100,3 +106,38 @@ def test_lines_without_quotes_split_exactly_as_spark_parses_them(spark):
     )
     by_split = lines.transform(csv_records, columns).select("source_line", *columns)
     assert_df_equality(by_split, by_parser, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_header_drift_names_extra_and_missing_columns_but_not_an_unnamed_trailing_one():
+    columns = ("first", "second", "third")
+    assert header_drift('"Second",FIRST,third,', columns) == {}
+    assert header_drift("first,second,note", columns) == {"extra": ["note"], "missing": ["third"]}
+    assert header_drift("a;b;c", columns) == {"no_header": ["a;b;c"]}
+
+
+def test_a_json_line_is_one_object_only_when_nothing_follows_it(spark):
+    lines = [
+        '{"k": "a", "n": 1}',
+        ' {"k": "b"}  ',
+        '{"k": "c"}{"k": "d"}',  # glued objects: Spark's parser alone would take the first
+        '{"k": "e"} trailing words',
+        '{"k": "f"}]',
+        '{"k": "g"}, null',
+        '{"k": "h"}, "\\u0000end of the record"',
+        '[{"k": "i"}]',
+        '{"k": 5}',
+    ]
+    rows = spark.createDataFrame([(t,) for t in lines], "raw_record string")
+    out = with_json_fields(rows, "k STRING, n INT").collect()
+    assert [(r.is_json, r.k if r.is_json else None) for r in out] == [
+        (True, "a"),
+        (True, "b"),
+        (False, None),
+        (False, None),
+        (False, None),
+        (False, None),
+        (False, None),
+        (False, None),
+        (True, "5"),
+    ]
+    assert [r.has_wrong_types for r in out][-1] is True

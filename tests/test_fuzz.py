@@ -7,15 +7,15 @@ row with its outcome. A short budget runs in `make test-local`, a long one in `m
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from jobs.runtime.context import first_text_line, read_file_path
+from jobs.runtime.text_files import read_text_files
 from local.schema_inference import UnreadableFile, infer_file
+from tests.bad_input.counting import editor_line_numbers
 from transforms.bronze import CSV_DELIMITER, read_text_lines
 from transforms.contracts import ORDER_FILE_COLUMNS
 from transforms.customers import customers_with_reasons
@@ -52,15 +52,13 @@ def landed(spark, tmp_path: Path, data: bytes, name: str = "f.csv", header: bool
     path = tmp_path / PREFIX / "ingest_date=2026-01-05" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    files = spark.read.text(str(path), wholetext=True).select(read_file_path().alias("path"), "value")
-    return read_text_lines(files, PREFIX, CSV_DELIMITER if header else None)
+    lines = read_text_files(spark, [f"file:{path}"]).lines
+    return read_text_lines(lines, PREFIX, CSV_DELIMITER if header else None)
 
 
 def record_line_numbers(data: bytes) -> list[int]:
-    """The lines the lake calls records, counted without Spark: lines split at LF or CRLF
-    that hold anything but spaces."""
-    text = data.decode("utf-8", errors="replace")
-    return [n for n, line in enumerate(re.split(r"\r?\n", text), 1) if line.strip(" ")]
+    """The lines the lake calls records, counted without Spark (see test_text_files)."""
+    return sorted(editor_line_numbers(data))
 
 
 def rates(spark):
@@ -133,10 +131,3 @@ def test_the_crawler_infers_or_names_the_problem_for_any_bytes(tmp_path_factory,
         assert str(problem)
     else:
         assert schema.classification in ("csv", "json", "parquet", "avro") and schema.records >= 0
-
-
-@example(head=b"\x1f\x8b\x08\x00broken gzip")
-@given(head=st.binary(max_size=200))
-def test_a_header_is_read_from_any_first_bytes_or_none(head):
-    line = first_text_line(head)
-    assert line is None or (line.strip() and "\n" not in line)

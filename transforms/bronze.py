@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from pyspark.sql import Column, DataFrame
@@ -17,30 +18,33 @@ HEADER_COLUMNS = ("header_line", "header_names")  # of text files whose first li
 MAX_CSV_FIELDS = 128
 
 
-def explode_lines(files: DataFrame, header_delimiter: str | None = None) -> DataFrame:
-    """(source_file, ingest_date, value=whole file text) -> one row per non-blank line.
+def read_file_path() -> Column:
+    """The path of the file a row was read from, as the file system names it. Spark's
+    `_metadata.file_path` is a URI (`orders%20M%C3%A4rz.csv`): the lineage must be the name a
+    person finds the file by. (`+` is kept: URL decoding would make it a space.)"""
+    return F.url_decode(F.replace(F.col("_metadata.file_path"), F.lit("+"), F.lit("%2B")))
 
-    `source_line` is the 1-based line number in the file, so a rejected record can be found
-    with any text editor. With a `header_delimiter`, each line also gets its file's first
-    non-blank line as field names and that line's number (`header_names`, `header_line`),
-    worked out once per file from the file's own row: no second pass over the lines.
-    """
-    split = files.withColumn("_lines", F.split(F.col("value"), r"\r?\n", -1))
-    first = F.array_position(F.transform("_lines", lambda line: F.trim(line) != ""), True)
-    header = _no_bom(F.get("_lines", first - 1))
-    names = [first.cast("int").alias("header_line"), header_names(header, header_delimiter or "").alias("header_names")]
-    lines = split.select(
+
+def is_blank(line: Column) -> Column:
+    """A line of nothing but spaces is no record (and no header)."""
+    return F.trim(line) == ""
+
+
+def numbered_lines(lines: DataFrame, header_delimiter: str | None = None) -> DataFrame:
+    """Numbered non-blank lines (source_file, ingest_date, source_line, raw_record, header_line,
+    header_text: see jobs.runtime.text_files) -> the record lines' shape. With a
+    `header_delimiter`, each line keeps its file's first non-blank line as field names and
+    that line's number (`header_names`, `header_line`)."""
+    header = [
+        "header_line",
+        header_names(_no_bom(F.col("header_text")), header_delimiter or "").alias("header_names"),
+    ]
+    return lines.select(
         "source_file",
-        "ingest_date",
-        *(names if header_delimiter else []),
-        F.posexplode("_lines").alias("pos", "raw_record"),
-    )
-    return lines.where(F.trim("raw_record") != "").select(
-        "source_file",
-        (F.col("pos") + 1).cast("int").alias("source_line"),
+        "source_line",
         "ingest_date",
         _no_bom(F.col("raw_record")).alias("raw_record"),
-        *(HEADER_COLUMNS if header_delimiter else []),
+        *(header if header_delimiter else []),
     )
 
 
@@ -70,7 +74,8 @@ def header_drift(header: str, columns: tuple[str, ...], delimiter: str = CSV_DEL
     names = [re.sub(NAME_PADDING, "", field).lower() for field in header.lstrip("\ufeff").split(delimiter)]
     if not recognises_header(len(set(names) & set(columns)), columns):
         return {"no_header": [header[:200]]}
-    drift = {"extra": [n for n in names if n not in columns], "missing": [c for c in columns if c not in names]}
+    # An unnamed column (a delimiter after the last field, as ERPs write) is no drift.
+    drift = {"extra": [n for n in names if n and n not in columns], "missing": [c for c in columns if c not in names]}
     return {kind: found for kind, found in drift.items() if found}
 
 
@@ -143,10 +148,10 @@ def with_file_lineage(files: DataFrame, source_prefix: str) -> DataFrame:
     )
 
 
-def read_text_lines(files: DataFrame, source_prefix: str, header_delimiter: str | None = None) -> DataFrame:
-    """Whole-file text rows (path, value) -> one row per record line with its lineage (and its
-    file's header names, given the `header_delimiter`)."""
-    return files.transform(with_file_lineage, source_prefix).transform(explode_lines, header_delimiter)
+def read_text_lines(lines: DataFrame, source_prefix: str, header_delimiter: str | None = None) -> DataFrame:
+    """Numbered text lines (path, source_line, raw_record, header_line, header_text) -> one row
+    per record line with its lineage (and its file's header names, given the `header_delimiter`)."""
+    return lines.transform(with_file_lineage, source_prefix).transform(numbered_lines, header_delimiter)
 
 
 def read_record_rows(records: DataFrame, source_prefix: str) -> DataFrame:
@@ -156,12 +161,23 @@ def read_record_rows(records: DataFrame, source_prefix: str) -> DataFrame:
     )
 
 
+END_MARK = "\u0000end of the record"
+
+
 def with_json_fields(lines: DataFrame, schema_ddl: str) -> DataFrame:
     """Parse `raw_record` as one JSON object into top-level columns; `is_json` says whether it
     was, `has_wrong_types` whether a field declared as text holds something else (Spark would
     quietly turn `["C3"]` or `42` into the text `'["C3"]'` or `'42'`)."""
-    variant = F.try_parse_json("raw_record")
-    is_object = F.coalesce(variant.isNotNull() & F.trim("raw_record").startswith("{"), F.lit(False))
+    # Spark's JSON parsers stop after the first value and ignore what follows, so
+    # `{"a": 1}{"a": 2}` or `{"a": 1} junk` would pass for one object. Parsed as the first
+    # element of an array whose second element is an end mark no record holds, a line is one
+    # object only when the parser reaches the mark right after it.
+    wrapped = F.try_parse_json(F.concat(F.lit("["), F.col("raw_record"), F.lit(f"\n,{json.dumps(END_MARK)}]")))
+    variant = F.variant_get(wrapped, "$[0]", "variant")
+    ends_at_mark = (F.variant_get(wrapped, "$[1]", "string") == END_MARK) & F.variant_get(
+        wrapped, "$[2]", "variant"
+    ).isNull()
+    is_object = F.coalesce(ends_at_mark & F.trim("raw_record").startswith("{"), F.lit(False))
     parsed = F.when(is_object, F.from_json("raw_record", schema_ddl, {"mode": "PERMISSIVE"}))
     text_fields = [f.name for f in StructType.fromDDL(schema_ddl).fields if isinstance(f.dataType, StringType)]
     json_kind = [

@@ -14,14 +14,13 @@ import json
 import logging
 import time
 import uuid
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import fastavro
 import pyarrow as pa
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from expectations.gate import SuiteResult, enforce, run_suite
@@ -31,8 +30,9 @@ from jobs.runtime.bookmarks import FileBookmarks, State, fingerprint, merged, ne
 from jobs.runtime.catalog import publish_snapshot, registered_location, registered_partitions, within
 from jobs.runtime.config import ConfigError, LakeConfig
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
-from jobs.runtime.storage import FileInfo, list_files, read_bytes, read_head, read_text, write_text
-from transforms.bronze import CSV_DELIMITER, header_drift, read_record_rows, read_text_lines
+from jobs.runtime.storage import FileInfo, list_files, read_bytes, read_text, write_text
+from jobs.runtime.text_files import read_text_files
+from transforms.bronze import CSV_DELIMITER, header_drift, read_file_path, read_record_rows, read_text_lines
 from transforms.columns import matches_any
 from transforms.contracts import BronzeSource, TableContract
 from transforms.frames import UNREADABLE_LINE, conform_to_contract, union_all
@@ -40,7 +40,6 @@ from transforms.incremental import LINEAGE
 
 log = logging.getLogger("sales_data_lake")
 
-HEADER_BYTES = 65536  # enough for any header line
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
 CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_names array<string>"
 RECORD_ROWS_SCHEMA = "path string, source_line int, raw_record string"
@@ -54,25 +53,6 @@ def avro_rows(spark: SparkSession, uri: str) -> list[tuple[str, int, str]]:
     if data is None:
         raise FileNotFoundError(uri)
     return [(uri, n, json.dumps(record, default=str)) for n, record in enumerate(fastavro.reader(io.BytesIO(data)), 1)]
-
-
-def read_file_path() -> Column:
-    """The path of the file a row was read from, as the file system names it. Spark's
-    `_metadata.file_path` is a URI (`orders%20M%C3%A4rz.csv`): the lineage must be the name a
-    person finds the file by. (`+` is kept: URL decoding would make it a space.)"""
-    return F.url_decode(F.replace(F.col("_metadata.file_path"), F.lit("+"), F.lit("%2B")))
-
-
-def first_text_line(head: bytes) -> str | None:
-    """The first non-blank line of a text file's first bytes (gzip decompressed); None when
-    there is none, or the gzip stream is broken."""
-    if head.startswith(b"\x1f\x8b"):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head)
-        except zlib.error:
-            return None
-    text = head.decode("utf-8", errors="replace")
-    return next((line for line in text.splitlines() if line.strip()), None)
 
 
 def new_run_id() -> str:
@@ -149,18 +129,16 @@ class JobContext:
         files = self.select_new_files(source.prefix, landed)
         self.manifest["inputs"][source.prefix] = [f.uri for f in files]
         log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
-        if source.file_format == "csv":
-            self.record_header_drift(source, [f.uri for f in files])
         return self._read_records(source, [f.uri for f in files])
 
-    def record_header_drift(self, source: BronzeSource, uris: list[str]) -> None:
-        """Keep, per CSV file, how its header differs from the source's declared columns: the
-        records are read by name either way; the report says what was ignored or missing."""
-        for uri in uris:
-            header = first_text_line(read_head(self.spark, uri, HEADER_BYTES))
-            drift = header_drift(header, source.columns, CSV_DELIMITER) if header is not None else {}
+    def record_header_drift(self, source: BronzeSource, headers: dict[str, str]) -> None:
+        """Keep, per CSV file, how its header (first non-blank line) differs from the source's
+        declared columns: the records are read by name either way; the report says what was
+        ignored or missing."""
+        for path, header in headers.items():
+            drift = header_drift(header, source.columns, CSV_DELIMITER)
             if drift:
-                self.manifest["csv_drift"][uri] = drift
+                self.manifest["csv_drift"][path] = drift
 
     def reread_bronze(self, source: BronzeSource, source_files: list[str]) -> DataFrame:
         """Records of files read before (`source_file` paths, relative to bronze), read again so
@@ -175,18 +153,24 @@ class JobContext:
     def _read_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
         if not uris:
             return self.spark.createDataFrame([], CSV_LINES_SCHEMA if source.file_format == "csv" else LINES_SCHEMA)
-        if source.file_format == "csv":
-            return read_text_lines(self._whole_text_files(uris), source.prefix, CSV_DELIMITER)
-        if source.file_format == "jsonl":
-            return read_text_lines(self._whole_text_files(uris), source.prefix)
+        if source.file_format in ("csv", "jsonl"):
+            return self._text_records(source, uris)
         if source.file_format == "parquet":
             return read_record_rows(self._parquet_records(uris), source.prefix)
         if source.file_format == "avro":
             return read_record_rows(self.read_avro_records(uris), source.prefix)
         raise ValueError(f"{source.prefix}: no reader for format {source.file_format!r}")
 
-    def _whole_text_files(self, uris: list[str]) -> DataFrame:
-        return self.spark.read.text(uris, wholetext=True).select(read_file_path().alias("path"), "value")
+    def _text_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
+        """Lines in splits (any file size, exact line numbers); a file whose bytes cannot be
+        read becomes its one UNREADABLE_FILE record, with no header."""
+        text = read_text_files(self.spark, uris)
+        unreadable = self.spark.createDataFrame(self.unreadable_records(text.unreadable), RECORD_ROWS_SCHEMA)
+        lines = text.lines.unionByName(unreadable, allowMissingColumns=True)
+        if source.file_format == "csv":
+            self.record_header_drift(source, text.first_lines)
+            return read_text_lines(lines, source.prefix, CSV_DELIMITER)
+        return read_text_lines(lines, source.prefix)
 
     def _parquet_records(self, uris: list[str]) -> DataFrame:
         return self.records_of_files(uris, self._parquet_files_records)

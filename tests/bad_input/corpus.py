@@ -7,10 +7,12 @@ ingest day; a good file per dataset lands beside them and must come through unto
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from dataclasses import dataclass, field
 
+import fastavro
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -54,10 +56,27 @@ def deeply_nested(depth: int) -> str:
     )
 
 
-def parquet(table: pa.Table) -> bytes:
+def parquet(table: pa.Table, compression: str = "snappy") -> bytes:
     buffer = io.BytesIO()
-    pq.write_table(table, buffer)
+    pq.write_table(table, buffer, compression=compression)
     return buffer.getvalue()
+
+
+def avro_with_schema(fields: list[dict], records: list[dict], codec: str = "null") -> bytes:
+    """Returns as a producer with its own schema writes them (extra fields, logical types)."""
+    sink = io.BytesIO()
+    fastavro.writer(sink, {"type": "record", "name": "Return", "fields": fields}, records, codec=codec)
+    return sink.getvalue()
+
+
+RETURN_FIELDS = [
+    {"name": "return_id", "type": "string"},
+    {"name": "order_id", "type": "string"},
+    {"name": "line_no", "type": "int"},
+    {"name": "quantity", "type": "int"},
+    {"name": "reason", "type": ["null", "string"]},
+    {"name": "returned_at", "type": "string"},
+]
 
 
 GOOD_PRODUCT = pa.table(
@@ -94,6 +113,225 @@ class Case:
     @property
     def relative_path(self) -> str:
         return f"{self.source.prefix}/ingest_date={DAY}/{self.name}"
+
+
+# ---- What real exports look like: ERPs, Excel, Kafka sinks, partner SFTP drops ----
+# Two more rows for a file: accepted ones, with order ids of their own.
+def rows(prefix: str, count: int = 2) -> list[str]:
+    return [order_line(f"{prefix}{n}") for n in range(1, count + 1)]
+
+
+def broken_gzip(data: bytes) -> bytes:
+    """A gzip stream cut short, as an interrupted transfer leaves it."""
+    padded = data + b"".join(b"%d\n" % n for n in range(20_000))  # enough bytes to cut
+    return gzip.compress(padded)[:-200]
+
+
+REAL_EXPORTS = (
+    # Compressed feeds: gzip text is read like plain text; a broken or mislabelled stream is
+    # one unreadable file, and the others are read.
+    Case(ORDERS_SOURCE, "daily_export.csv.gz", gzip.compress(csv_file(HEADER, *rows("GZ"))), {None: 2}),
+    Case(ORDERS_SOURCE, "interrupted_transfer.csv.gz", broken_gzip(csv_file(HEADER)), {"UNREADABLE_FILE": 1}, True),
+    Case(ORDERS_SOURCE, "not_really_gzip.csv.gz", csv_file(HEADER, order_line("NG1")), {"UNREADABLE_FILE": 1}, True),
+    Case(CUSTOMERS_SOURCE, "kafka_sink.jsonl.gz", gzip.compress(jsonl({**CUSTOMER, "customer_id": "C7"})), {None: 1}),
+    # Line endings of every platform: classic Mac Excel ends lines with a lone CR; mixed
+    # endings come from files edited on two systems.
+    Case(ORDERS_SOURCE, "excel_mac_cr.csv", "\r".join([HEADER, *rows("CR")]).encode() + b"\r", {None: 2}),
+    Case(
+        ORDERS_SOURCE,
+        "mixed_line_endings.csv",
+        f"{HEADER}\r\n{order_line('MX1')}\n{order_line('MX2')}\r\n".encode(),
+        {None: 2},
+    ),
+    # ERP habits: a delimiter after the last field, every field quoted, padded fields.
+    Case(
+        ORDERS_SOURCE,
+        "erp_trailing_delimiter.csv",
+        csv_file(HEADER + ",", *(line + "," for line in rows("TD"))),
+        {None: 2},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "erp_all_fields_quoted.csv",
+        csv_file(*(",".join(f'"{f}"' for f in line.split(",")) for line in [HEADER, *rows("QT")])),
+        {None: 2},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "mainframe_padded_fields.csv",
+        csv_file(HEADER, *(",".join(f" {f}  " for f in line.split(",")) for line in rows("PD"))),
+        {None: 2},
+    ),
+    # Partner SFTP drops: a trailer line with the row count, a second header where two files
+    # were concatenated, NUL padding left by a transfer.
+    Case(
+        ORDERS_SOURCE,
+        "sftp_trailer_line.csv",
+        csv_file(HEADER, *rows("TR"), "TRAILER,2"),
+        {None: 2, "WRONG_FIELD_COUNT": 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "concatenated_files.csv",
+        csv_file(HEADER, order_line("CC1"), HEADER, order_line("CC2")),
+        {None: 2, "MISSING_ID": 1},  # the second header's line_no is no number
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "nul_padding.csv",
+        csv_file(HEADER, order_line("NP1")) + b"\x00" * 64,
+        {None: 1, "WRONG_FIELD_COUNT": 1},
+    ),
+    # Excel: saved as "Unicode Text" (UTF-16, tab-separated), as "CSV" in a locale whose
+    # delimiter is a semicolon and decimal mark a comma, in Windows-1252, and with people's
+    # column titles. None of these can be read by name; every line says why.
+    Case(
+        ORDERS_SOURCE,
+        "excel_unicode_text.csv",
+        ("\ufeff" + "\r\n".join(line.replace(",", "\t") for line in [HEADER, order_line("U1")]) + "\r\n").encode(
+            "utf-16-le"
+        ),
+        # In UTF-16 each CR and LF is followed by a NUL, so each ends a line: the header (its
+        # byte order mark is no UTF-8), then NUL, the row, NUL, NUL.
+        {"BAD_ENCODING": 1, "MISSING_HEADER": 4},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "excel_tab_separated.csv",
+        csv_file(*(line.replace(",", "\t") for line in [HEADER, order_line("TAB1")])),
+        {"MISSING_HEADER": 2},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "windows_1252.csv",
+        csv_file(HEADER, order_line("W1")).rstrip(b"\n")
+        + b"\n"
+        + order_line("W2", customer="Caf\xe9").encode("latin-1")
+        + b"\n",
+        {None: 1, "BAD_ENCODING": 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "people_column_titles.csv",
+        csv_file(HEADER.replace("_", " ").title(), order_line("PT1")),
+        {"MISSING_HEADER": 2},
+    ),
+    # Values as spreadsheets write them: a thousands separator, a currency sign, a day-first
+    # date, a currency the lake does not know, a negative quantity.
+    Case(
+        ORDERS_SOURCE,
+        "thousands_separator.csv",
+        csv_file(HEADER, order_line("TS1").replace(",10.00,", ',"1,010.00",')),
+        {"BAD_PRICE": 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "currency_sign.csv",
+        csv_file(HEADER, order_line("CS1").replace(",10.00,", ",$10.00,")),
+        {"BAD_PRICE": 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "day_first_date.csv",
+        csv_file(HEADER, order_line("DF1").replace(TIME, "02/03/2026 10:00")),
+        {"BAD_TIMESTAMP": 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "unknown_currency.csv",
+        csv_file(HEADER, order_line("UC1").replace(",USD", ",XYZ")),
+        {"UNKNOWN_CURRENCY": 1},
+    ),
+    Case(
+        ORDERS_SOURCE,
+        "negative_quantity.csv",
+        csv_file(HEADER, order_line("NQ1").replace(",2,10.00,", ",-2,10.00,")),
+        {"BAD_QUANTITY": 1},
+    ),
+    Case(ORDERS_SOURCE, "blank_lines_only.csv", b"\n  \r\n\n"),
+    # JSON as exporters write it: pretty-printed over several lines, a whole array, objects
+    # glued together without newlines, Kafka Connect's schema envelope, Python's repr.
+    Case(
+        CUSTOMERS_SOURCE,
+        "pretty_printed.jsonl",
+        json.dumps({"customer_id": "C8", "email": "x@example.com"}, indent=2).encode() + b"\n",
+        {"NOT_JSON": 4},
+    ),
+    Case(
+        CUSTOMERS_SOURCE,
+        "json_array.jsonl",
+        json.dumps([{**CUSTOMER, "customer_id": "C9"}]).encode() + b"\n",
+        {"NOT_JSON": 1},
+    ),
+    Case(CUSTOMERS_SOURCE, "glued_objects.jsonl", (json.dumps(CUSTOMER) * 2).encode() + b"\n", {"NOT_JSON": 1}),
+    Case(
+        CUSTOMERS_SOURCE,
+        "kafka_connect_envelope.jsonl",
+        jsonl({"schema": {"type": "struct"}, "payload": {**CUSTOMER, "customer_id": "C10"}}),
+        {"MISSING_ID": 1},
+    ),
+    Case(
+        CUSTOMERS_SOURCE,
+        "python_repr.jsonl",
+        (repr({**CUSTOMER, "customer_id": "C11"}) + "\n").encode(),
+        {"NOT_JSON": 1},
+    ),
+    Case(
+        CUSTOMERS_SOURCE,
+        "crlf_bom_extra_fields.jsonl",
+        b"\xef\xbb\xbf"
+        + json.dumps({**CUSTOMER, "customer_id": "C12", "loyalty": {"tier": "gold"}}).encode()
+        + b"\r\n",
+        {None: 1},
+    ),
+    Case(CUSTOMERS_SOURCE, "null_id.jsonl", jsonl({**CUSTOMER, "customer_id": None}), {"MISSING_ID": 1}),
+    # Parquet from other writers: other codecs, columns in another order or added, no rows,
+    # and a CSV someone named .parquet.
+    *(
+        Case(
+            PRODUCTS_SOURCE,
+            f"{codec}.parquet",
+            parquet(GOOD_PRODUCT.set_column(0, "sku", pa.array([f"SKU-{codec}"])), codec),
+            {None: 1},
+        )
+        for codec in ("gzip", "zstd", "none")
+    ),
+    Case(
+        PRODUCTS_SOURCE,
+        "reordered_and_extra_columns.parquet",
+        parquet(
+            GOOD_PRODUCT.set_column(0, "sku", pa.array(["SKU-3"]))
+            .append_column("supplier", pa.array(["ACME"]))
+            .select(["supplier", "active", "name", "sku", "category", "list_price", "unit_cost"])
+        ),
+        {None: 1},
+    ),
+    Case(PRODUCTS_SOURCE, "no_rows.parquet", parquet(GOOD_PRODUCT.slice(0, 0))),
+    Case(
+        PRODUCTS_SOURCE, "csv_named_parquet.parquet", csv_file("sku,name", "SKU-4,Desk"), {"UNREADABLE_FILE": 1}, True
+    ),
+    # Avro from Kafka sinks: other codecs, a producer's own schema with an extra field, a file
+    # cut short.
+    *(
+        Case(RETURNS_SOURCE, f"{codec}.avro", avro_bytes([a_return(f"R-{codec}")], codec), {None: 1})
+        for codec in ("bzip2", "xz")
+    ),
+    Case(
+        RETURNS_SOURCE,
+        "producer_schema_extra_field.avro",
+        avro_with_schema(
+            [*RETURN_FIELDS, {"name": "channel", "type": "string"}], [{**a_return("R-extra"), "channel": "store"}]
+        ),
+        {None: 1},
+    ),
+    Case(
+        RETURNS_SOURCE,
+        "cut_short.avro",
+        avro_bytes([a_return(f"R-cut{n}") for n in range(50)])[:-40],
+        {"UNREADABLE_FILE": 1},
+        True,
+    ),
+)
 
 
 CASES = (
@@ -199,4 +437,5 @@ CASES = (
         for codec in ("deflate", "snappy", "zstandard")
     ),
     Case(RETURNS_SOURCE, "zero_bytes.avro", b"", {"UNREADABLE_FILE": 1}, True),
+    *REAL_EXPORTS,
 )
