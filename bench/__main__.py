@@ -25,11 +25,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the benchmark")
-    run.add_argument("--scales", type=int, nargs="+", default=[1_000_000, 5_000_000], help="order lines per scale")
+    run.add_argument(
+        "--scales", type=int, nargs="*", default=[1_000_000, 5_000_000], help="order lines per scale (none: skip)"
+    )
     run.add_argument("--days", type=int, default=365, help="days of history (one file per dataset and day)")
     run.add_argument("--repeat", type=int, default=1, help="runs of each engine per scale (the median is reported)")
     run.add_argument(
         "--incremental-scale", type=int, default=5_000_000, help="scale of the one-new-day benchmark (0: none)"
+    )
+    run.add_argument(
+        "--big-file-gb", type=float, default=2.1, help="one order file of this size through the lake (0: none)"
     )
     run.add_argument("--data-dir", type=Path, default=HERE / ".data", help="generated data (kept between runs)")
     run.add_argument("--work-dir", type=Path, default=HERE / ".work", help="lakes and logs of the runs")
@@ -77,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             args.results_dir,
             args.driver_memory,
             args.master,
+            int(args.big_file_gb * 1e9),
         )
     elif args.command == "tests":
         time_test_suite(args.results_dir, args.repo.resolve())

@@ -45,6 +45,12 @@ def run_spark(args: argparse.Namespace) -> dict:
             for dataset, ledger in run.manifests["bronze_to_silver"].get("ledger", {}).items()
         },
         "bronze_files_read": sum(len(f) for f in run.manifests["bronze_to_silver"]["inputs"].values()),
+        "records_per_file": {
+            path: sum(counts.values())
+            for ledger in run.manifests["bronze_to_silver"].get("ledger", {}).values()
+            for path, counts in ledger["files"].items()
+        },
+        "split_files": run.manifests["bronze_to_silver"].get("split_files", {}),
     }
     export_gold(spark, Path(args.export))
     return result

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.big_file import land_with_one_order_file, order_lines_for
 from bench.compare import compare_gold, outcome_differences
 from bench.datagen import BenchData, write_bench_data
 from bench.measure import MeasuredRun, python_module, run_measured
@@ -173,6 +174,29 @@ class Bench:
             "gold_agreement": [asdict(a) for a in agreement],
         }
 
+    def big_file(self, size_bytes: int, days: int) -> dict:
+        """The pipeline over one order file of more than `size_bytes` (see bench.big_file)."""
+        spec = BenchData(order_lines=order_lines_for(size_bytes), days=days)
+        log(f"== one order file over {size_bytes / 1e9:.1f} GB ({spec.order_lines:,} order lines)")
+        bronze, _ = write_bench_data(spec, self.data_dir / spec.folder_name(), log=log)
+        lake = self.work_dir / "spark-big-file" / "lake"
+        shutil.rmtree(lake.parent, ignore_errors=True)
+        relative, size, records = land_with_one_order_file(bronze, lake / "bronze")
+        log(f"spark over {relative}: {size:,} bytes, {records:,} records")
+        measured, result = self.spark(lake, self.work_dir / "spark-big-file" / "run")
+        records_in = sum(sum(o.values()) for o in result["outcomes"].values())
+        split_files = {path.rsplit("/", 1)[-1]: n for path, n in result["split_files"].items()}
+        return {
+            "data": {**{k: str(v) for k, v in asdict(spec).items()}, "records_in": records_in},
+            "machine": machine(),
+            "file": relative,
+            "file_bytes": size,
+            "records_counted": records,
+            "records_read": result["records_per_file"].get(relative),
+            "splits": split_files.get(relative.rsplit("/", 1)[-1], 1),
+            "run": summarize("spark", measured, result, records_in),
+        }
+
     def save(self, name: str, report: dict) -> Path:
         self.results_dir.mkdir(parents=True, exist_ok=True)
         path = self.results_dir / f"{name}.json"
@@ -197,9 +221,13 @@ def run_benchmark(
     results_dir: Path,
     driver_memory: str,
     master: str,
+    big_file_bytes: int = 0,
 ) -> list[Path]:
     bench = Bench(data_dir, work_dir, results_dir, driver_memory, master)
     saved = []
+    if big_file_bytes:
+        saved.append(bench.save("big_file", bench.big_file(big_file_bytes, days)))
+        log(f"saved {saved[-1]}")
     for lines in scales:
         started = time.time()
         report = bench.scale(BenchData(order_lines=lines, days=days), repeat, incremental=lines == incremental_scale)

@@ -53,6 +53,30 @@ def file_problem_lines(manifests: dict[str, dict]) -> list[str]:
     return lines
 
 
+MAX_FILES_LISTED = 60  # files with quarantined records named in the summary, worst first
+
+
+def quarantined_file_lines(manifests: dict[str, dict]) -> list[str]:
+    """Files some of whose records were quarantined: how many of how many, and why; the
+    files with the largest share first (a file quarantined whole is the likeliest to need a
+    person), at most MAX_FILES_LISTED."""
+    files = []
+    for manifest in manifests.values():
+        for ledger in manifest.get("ledger", {}).values():
+            for path, outcomes in ledger["files"].items():
+                reasons = {reason: n for reason, n in outcomes.items() if reason != "accepted"}
+                if reasons:
+                    files.append((sum(reasons.values()) / sum(outcomes.values()), path, outcomes, reasons))
+    files.sort(key=lambda f: (-f[0], f[1]))
+    lines = []
+    for _, path, outcomes, reasons in files[:MAX_FILES_LISTED]:
+        why = ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items(), key=lambda r: (-r[1], r[0])))
+        lines.append(f"  quarantined {sum(reasons.values())} of {sum(outcomes.values())} ({why}): {path}")
+    if len(files) > MAX_FILES_LISTED:
+        lines.append(f"  ... and {len(files) - MAX_FILES_LISTED} more file(s) with quarantined records")
+    return lines
+
+
 def _quality_lines(manifests: dict[str, dict]) -> list[str]:
     lines = []
     for manifest in manifests.values():
@@ -73,7 +97,7 @@ def summary_lines(
     crawler_held_back: list[str] | None = None,
 ) -> list[str]:
     lines = ["", "== Sales Data Lake: run summary =="]
-    problems = file_problem_lines(manifests) + (crawler_held_back or [])
+    problems = file_problem_lines(manifests) + (crawler_held_back or []) + quarantined_file_lines(manifests)
     if problems:  # first: what needs a person's eyes
         lines += ["Files to look at (every record is in silver or quarantine; see the ledger):"] + problems
     lines += ["Bronze -> silver ledger (rows_in == rows_silver + rows_quarantined):"]

@@ -220,20 +220,15 @@ def products(rng: random.Random, prices: dict[str, Decimal], start: date, days: 
 
 
 # ---- returns --------------------------------------------------------------------------
-RETURN_SCHEMA = fastavro.parse_schema(
-    {
-        "type": "record",
-        "name": "Return",
-        "fields": [
-            {"name": "return_id", "type": "string"},
-            {"name": "order_id", "type": "string"},
-            {"name": "line_no", "type": "int"},
-            {"name": "quantity", "type": "int"},
-            {"name": "reason", "type": ["null", "string"]},
-            {"name": "returned_at", "type": "string"},
-        ],
-    }
-)
+RETURN_FIELDS = [
+    {"name": "return_id", "type": "string"},
+    {"name": "order_id", "type": "string"},
+    {"name": "line_no", "type": "int"},
+    {"name": "quantity", "type": "int"},
+    {"name": "reason", "type": ["null", "string"]},
+    {"name": "returned_at", "type": "string"},
+]
+RETURN_SCHEMA = fastavro.parse_schema({"type": "record", "name": "Return", "fields": RETURN_FIELDS})
 
 
 def avro_bytes(records: list[dict], codec: str = "null") -> bytes:

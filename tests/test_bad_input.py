@@ -13,7 +13,7 @@ import pytest
 
 from local import cli
 from local.generator import GeneratorSettings, generate
-from local.report import file_problem_lines
+from local.report import file_problem_lines, quarantined_file_lines
 from tests.bad_input.corpus import CASES
 from tests.bad_input.counting import landed_records
 from tests.conftest import forget_catalog
@@ -115,3 +115,18 @@ def test_header_drift_is_named_in_the_report(corpus_run):
         assert any(message in line and line.endswith(name) for line in lines.splitlines()), name
     drifted = {uri.rsplit("/", 1)[-1] for uri in manifest["csv_drift"]}
     assert drifted == set(named)  # reordered, quoted, upper-case headers and a trailing delimiter are no drift
+
+
+def test_the_summary_names_each_file_with_quarantined_records_and_why(corpus_run):
+    _, _, manifest, outcomes, _ = corpus_run
+    lines = quarantined_file_lines({"bronze_to_silver": manifest})
+    assert len(lines) == sum(1 for counts in outcomes.values() if set(counts) - {None})  # under the cap here
+    expected = {
+        "sftp_trailer_line.csv": "quarantined 1 of 3 (WRONG_FIELD_COUNT 1): ",
+        "wrong_delimiter.csv": "quarantined 3 of 3 (MISSING_HEADER 3): ",
+        "excel_unicode_text.csv": "quarantined 5 of 5 (MISSING_HEADER 4, BAD_ENCODING 1): ",
+    }
+    for name, start in expected.items():
+        assert any(line.strip().startswith(start.strip()) and line.endswith("/" + name) for line in lines), name
+    shares = [int(line.split()[1]) / int(line.split()[3]) for line in lines]
+    assert shares == sorted(shares, reverse=True)  # a file quarantined whole comes first

@@ -61,6 +61,8 @@ def test_every_line_keeps_its_exact_number_when_files_are_read_in_many_splits(sp
         headers = {(r.header_line, r.header_text) for r in rows if r.path.endswith("/" + name)}
         assert headers == ({(min(expected), expected[min(expected)])} if expected else set()), name
     assert read.first_lines[f"file:{gzipped}"] == "h1,h2"
+    assert read.splits[f"file:{gzipped}"] == 1  # gzip cannot be split
+    assert read.splits[uris[0]] > 10  # of 16 bytes each (a split where no line starts has no rows)
     assert set(read.first_lines) == {r.path for r in rows}  # empty and blank files have none
 
 

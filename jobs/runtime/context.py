@@ -82,6 +82,7 @@ class JobContext:
             "job_bookmark_option": config.job_bookmark_option,
             "unreadable_files": [],
             "csv_drift": {},  # file -> how its header differs from the declared columns
+            "split_files": {},  # text file -> the splits it was read in, when more than one
         }
         self.bookmark_store = FileBookmarks(config.state_uri, job_name, spark)
         self._committed: State | None = None
@@ -165,6 +166,7 @@ class JobContext:
         """Lines in splits (any file size, exact line numbers); a file whose bytes cannot be
         read becomes its one UNREADABLE_FILE record, with no header."""
         text = read_text_files(self.spark, uris)
+        self.manifest["split_files"].update({path: n for path, n in text.splits.items() if n > 1})
         unreadable = self.spark.createDataFrame(self.unreadable_records(text.unreadable), RECORD_ROWS_SCHEMA)
         lines = text.lines.unionByName(unreadable, allowMissingColumns=True)
         if source.file_format == "csv":

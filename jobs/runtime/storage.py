@@ -143,21 +143,6 @@ def read_bytes(spark: SparkSession | None, uri: str) -> bytes | None:
         stream.close()
 
 
-def read_head(spark: SparkSession | None, uri: str, size: int) -> bytes:
-    """At most the first `size` bytes of a file (one ranged read on S3)."""
-    local = local_path_of(uri)
-    if local is not None:
-        with local.open("rb") as handle:
-            return handle.read(size)
-    fs, path = _fs_and_path(spark, uri)
-    jvm = spark.sparkContext._jvm  # type: ignore[union-attr]
-    stream = jvm.org.apache.commons.io.input.BoundedInputStream(fs.open(path), size)
-    try:
-        return bytes(jvm.org.apache.commons.io.IOUtils.toByteArray(stream))
-    finally:
-        stream.close()
-
-
 def read_text(spark: SparkSession | None, uri: str) -> str | None:
     data = read_bytes(spark, uri)
     return None if data is None else data.decode("utf-8")

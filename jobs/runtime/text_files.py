@@ -19,6 +19,7 @@ with its error, so that it can be quarantined whole while the others are read.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import astuple, dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -63,10 +64,12 @@ class SplitNumbering:
 @dataclass(frozen=True)
 class TextFiles:
     """The non-blank lines of the files read, numbered (TEXT_LINES_SCHEMA); each file's first
-    non-blank line; and the files that could not be read, with their errors."""
+    non-blank line; the splits each file was read in; and the files that could not be read,
+    with their errors."""
 
     lines: DataFrame
     first_lines: dict[str, str]
+    splits: dict[str, int]
     unreadable: list[tuple[str, Exception]]
 
 
@@ -101,7 +104,7 @@ def read_text_files(spark: SparkSession, uris: list[str]) -> TextFiles:
     readable = [uri for uri in uris if uri not in failed]
     numbering = number_splits(counts)
     if not readable or not numbering:
-        return TextFiles(spark.createDataFrame([], TEXT_LINES_SCHEMA), {}, unreadable)
+        return TextFiles(spark.createDataFrame([], TEXT_LINES_SCHEMA), {}, {}, unreadable)
     splits = spark.createDataFrame([astuple(n) for n in numbering], NUMBERING_SCHEMA)
     lines = _numbered_rows(spark, readable).where(~is_blank(F.col("value"))).join(F.broadcast(splits), SPLIT)
     numbered = lines.select(
@@ -112,7 +115,7 @@ def read_text_files(spark: SparkSession, uris: list[str]) -> TextFiles:
         "header_text",
     )
     first_lines = {n.path: n.header_text for n in numbering if n.header_text is not None}
-    return TextFiles(numbered, first_lines, unreadable)
+    return TextFiles(numbered, first_lines, dict(Counter(n.path for n in numbering)), unreadable)
 
 
 def count_splits_per_file(spark: SparkSession, uris: list[str]) -> tuple[list[SplitCount], list[tuple[str, Exception]]]:

@@ -16,7 +16,7 @@ import fastavro
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from local.sample_reference import avro_bytes
+from local.sample_reference import RETURN_FIELDS, avro_bytes
 from transforms.contracts import CUSTOMERS_SOURCE, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, BronzeSource
 
 DAY = "2026-03-02"
@@ -67,16 +67,6 @@ def avro_with_schema(fields: list[dict], records: list[dict], codec: str = "null
     sink = io.BytesIO()
     fastavro.writer(sink, {"type": "record", "name": "Return", "fields": fields}, records, codec=codec)
     return sink.getvalue()
-
-
-RETURN_FIELDS = [
-    {"name": "return_id", "type": "string"},
-    {"name": "order_id", "type": "string"},
-    {"name": "line_no", "type": "int"},
-    {"name": "quantity", "type": "int"},
-    {"name": "reason", "type": ["null", "string"]},
-    {"name": "returned_at", "type": "string"},
-]
 
 
 GOOD_PRODUCT = pa.table(
@@ -218,35 +208,15 @@ REAL_EXPORTS = (
     ),
     # Values as spreadsheets write them: a thousands separator, a currency sign, a day-first
     # date, a currency the lake does not know, a negative quantity.
-    Case(
-        ORDERS_SOURCE,
-        "thousands_separator.csv",
-        csv_file(HEADER, order_line("TS1").replace(",10.00,", ',"1,010.00",')),
-        {"BAD_PRICE": 1},
-    ),
-    Case(
-        ORDERS_SOURCE,
-        "currency_sign.csv",
-        csv_file(HEADER, order_line("CS1").replace(",10.00,", ",$10.00,")),
-        {"BAD_PRICE": 1},
-    ),
-    Case(
-        ORDERS_SOURCE,
-        "day_first_date.csv",
-        csv_file(HEADER, order_line("DF1").replace(TIME, "02/03/2026 10:00")),
-        {"BAD_TIMESTAMP": 1},
-    ),
-    Case(
-        ORDERS_SOURCE,
-        "unknown_currency.csv",
-        csv_file(HEADER, order_line("UC1").replace(",USD", ",XYZ")),
-        {"UNKNOWN_CURRENCY": 1},
-    ),
-    Case(
-        ORDERS_SOURCE,
-        "negative_quantity.csv",
-        csv_file(HEADER, order_line("NQ1").replace(",2,10.00,", ",-2,10.00,")),
-        {"BAD_QUANTITY": 1},
+    *(
+        Case(ORDERS_SOURCE, f"{name}.csv", csv_file(HEADER, order_line(order_id).replace(old, new)), {reason: 1})
+        for name, order_id, old, new, reason in (
+            ("thousands_separator", "TS1", ",10.00,", ',"1,010.00",', "BAD_PRICE"),
+            ("currency_sign", "CS1", ",10.00,", ",$10.00,", "BAD_PRICE"),
+            ("day_first_date", "DF1", TIME, "02/03/2026 10:00", "BAD_TIMESTAMP"),
+            ("unknown_currency", "UC1", ",USD", ",XYZ", "UNKNOWN_CURRENCY"),
+            ("negative_quantity", "NQ1", ",2,10.00,", ",-2,10.00,", "BAD_QUANTITY"),
+        )
     ),
     Case(ORDERS_SOURCE, "blank_lines_only.csv", b"\n  \r\n\n"),
     # JSON as exporters write it: pretty-printed over several lines, a whole array, objects
