@@ -59,8 +59,9 @@ test-fast: setup ## the tests without the slow end-to-end ones
 fuzz: setup ## the property tests with a long budget (300 examples each; the suite runs 8)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz.py
 
-lint: setup ## ruff
+lint: setup ## ruff, and mypy (strict) on the job code
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 format: setup $(INFRA_STAMP) ## ruff format and import sorting; terraform fmt
 	$(PY) -m ruff check --fix --select I .

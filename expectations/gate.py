@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -18,7 +20,7 @@ SAMPLE_KEYS = 10  # offending keys kept in the saved result
 SHOWN_KEYS = 5  # and shown in messages
 
 
-def _format_key(key) -> str:
+def _format_key(key: object) -> str:
     """{'order_id': 'O1', 'line_no': 2} -> 'order_id=O1 line_no=2'."""
     return " ".join(f"{name}={value}" for name, value in key.items()) if isinstance(key, dict) else str(key)
 
@@ -30,7 +32,7 @@ class ExpectationOutcome:
     severity: str
     success: bool
     unexpected_count: int
-    sample_keys: list[dict]
+    sample_keys: list[dict[str, Any]]
 
     def describe(self) -> str:
         keys = "; ".join(_format_key(k) for k in self.sample_keys[:SHOWN_KEYS]) or "n/a"
@@ -53,7 +55,7 @@ class SuiteResult:
     def warnings(self) -> list[ExpectationOutcome]:
         return [o for o in self.outcomes if not o.success and o.severity != "critical"]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -66,24 +68,24 @@ class QualityGateFailed(RuntimeError):
 
 
 @functools.cache
-def _batch_definition():
+def _batch_definition() -> Any:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = context.data_sources.add_spark("lake").add_dataframe_asset("table")
     return asset.add_batch_definition_whole_dataframe("whole_table")
 
 
-def _target(config) -> str:
+def _target(config: Any) -> str:
     kwargs = config.kwargs
     return str(kwargs.get("column") or ",".join(kwargs.get("column_list", [])))
 
 
-def _severity(config) -> str:
+def _severity(config: Any) -> str:
     severity = getattr(config, "severity", None) or "critical"
     return str(getattr(severity, "value", severity))
 
 
-def _outcome(validation) -> ExpectationOutcome:
+def _outcome(validation: Any) -> ExpectationOutcome:
     config = validation.expectation_config
     result = validation.result or {}
     return ExpectationOutcome(
@@ -96,13 +98,13 @@ def _outcome(validation) -> ExpectationOutcome:
     )
 
 
-def _is_result_of(validation, expectation) -> bool:
+def _is_result_of(validation: Any, expectation: Any) -> bool:
     config = validation.expectation_config
     wanted = expectation.configuration.kwargs
     return config.type == expectation.expectation_type and all(config.kwargs.get(k) == v for k, v in wanted.items())
 
 
-def _validate(batch, name: str, expectations, result_format) -> list:
+def _validate(batch: Any, name: str, expectations: Sequence[Any], result_format: str | dict[str, Any]) -> list[Any]:
     """One validation result per expectation, in the order given (Great Expectations returns
     them in an order of its own)."""
     gx_suite = gx.ExpectationSuite(name=name, expectations=[e.copy() for e in expectations])

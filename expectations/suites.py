@@ -3,7 +3,9 @@ table contracts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
@@ -54,11 +56,11 @@ def key_expectations(table: TableContract) -> list[Expectation]:
     return [*not_null, unique]
 
 
-def in_set(column: str, values) -> Expectation:
+def in_set(column: str, values: Iterable[str]) -> Expectation:
     return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=sorted(set(values)))
 
 
-def at_least(column: str, minimum, **kwargs) -> Expectation:
+def at_least(column: str, minimum: float, **kwargs: Any) -> Expectation:
     return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=minimum, **kwargs)
 
 

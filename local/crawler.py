@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jobs.runtime.catalog import PARTITION_KEY_TYPE, CatalogTable, Column, Partition
+from jobs.runtime.storage import is_hidden
 from local.schema_inference import (
     DEFAULT_SAMPLE_SIZE,
     FileSchema,
@@ -67,16 +68,12 @@ class DatasetScan:
         return [(name, kind or "string") for name, kind in fields]
 
 
-def _is_hidden(name: str) -> bool:
-    return name.startswith(("_", "."))
-
-
 def discover_datasets(bronze_root: Path) -> list[tuple[str, str, Path]]:
     """(domain, dataset, folder) for every `bronze/<domain>/<dataset>/` folder."""
     return [
         (domain.name, dataset.name, dataset)
-        for domain in sorted(p for p in bronze_root.iterdir() if p.is_dir() and not _is_hidden(p.name))
-        for dataset in sorted(p for p in domain.iterdir() if p.is_dir() and not _is_hidden(p.name))
+        for domain in sorted(p for p in bronze_root.iterdir() if p.is_dir() and not is_hidden(p.name))
+        for dataset in sorted(p for p in domain.iterdir() if p.is_dir() and not is_hidden(p.name))
     ]
 
 
@@ -90,9 +87,7 @@ def partition_of(dataset_dir: Path, file: Path) -> tuple[tuple[str, ...], tuple[
 
 def scan_dataset(domain: str, dataset: str, folder: Path, sample_size: int = DEFAULT_SAMPLE_SIZE) -> DatasetScan:
     scan = DatasetScan(domain, dataset, folder)
-    files = sorted(
-        p for p in folder.rglob("*") if p.is_file() and not any(map(_is_hidden, p.relative_to(folder).parts))
-    )
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not any(map(is_hidden, p.relative_to(folder).parts)))
     layouts = {file: partition_of(folder, file) for file in files}
     scan.partition_keys = Counter(keys for keys, _ in layouts.values()).most_common(1)[0][0] if files else ()
     readable: list[FileSchema] = []

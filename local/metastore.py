@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from pyspark.sql import SparkSession
 
-from jobs.runtime.catalog import CatalogTable, Column, Partition, create_or_replace, registered_partitions
+from jobs.runtime.catalog import (
+    CatalogTable,
+    Column,
+    Partition,
+    create_or_replace,
+    partition_clause,
+    registered_partitions,
+    sql_string,
+)
 
 # Properties Spark or Hive add on their own; they are not part of a table's description.
 _ENGINE_PROPERTIES = ("transient_lastDdlTime", "option.", "spark.sql.")
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _partition_clause(keys: tuple[str, ...], values: tuple[str, ...]) -> str:
-    return "PARTITION (" + ", ".join(f"`{k}`={_sql_string(v)}" for k, v in zip(keys, values, strict=True)) + ")"
 
 
 def parse_spec(spec: str) -> tuple[str, ...]:
@@ -82,18 +82,18 @@ class LocalCatalog:
     def add_partitions(self, table: CatalogTable, partitions: list[Partition]) -> None:
         if partitions:
             clauses = " ".join(
-                f"{_partition_clause(table.partition_names, p.values)} LOCATION {_sql_string(p.location)}"
+                f"{partition_clause(table.partition_names, p.values)} LOCATION {sql_string(p.location)}"
                 for p in partitions
             )
             self.spark.sql(f"ALTER TABLE {table.qualified_name} ADD IF NOT EXISTS {clauses}")
 
     def drop_partitions(self, table: CatalogTable, specs: list[str]) -> None:
         if specs:
-            clauses = ", ".join(_partition_clause(table.partition_names, parse_spec(s)) for s in specs)
+            clauses = ", ".join(partition_clause(table.partition_names, parse_spec(s)) for s in specs)
             self.spark.sql(f"ALTER TABLE {table.qualified_name} DROP IF EXISTS {clauses}")
 
     def set_parameters(self, table: CatalogTable) -> None:
-        assignments = ", ".join(f"{_sql_string(k)}={_sql_string(v)}" for k, v in sorted(table.parameters.items()))
+        assignments = ", ".join(f"{sql_string(k)}={sql_string(v)}" for k, v in sorted(table.parameters.items()))
         self.spark.sql(f"ALTER TABLE {table.qualified_name} SET TBLPROPERTIES ({assignments})")
 
     def apply(self, plan) -> None:

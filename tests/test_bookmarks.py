@@ -35,7 +35,7 @@ def context(spark, root: Path, option: str = "job-bookmark-enable") -> LocalJobC
 def reads(ctx) -> list[str]:
     """The days of the files a run reads (read_bronze also records them in the manifest)."""
     ctx.read_bronze(FX_RATES_SOURCE)
-    return sorted(uri.split("ingest_date=")[1][:10] for uri in ctx.manifest["inputs"][FX_RATES_SOURCE.prefix])
+    return sorted(uri.split("ingest_date=")[1][:10] for uri in ctx.run.inputs[FX_RATES_SOURCE.prefix])
 
 
 def test_enabled_bookmarks_read_only_new_or_changed_files(spark, tmp_path):

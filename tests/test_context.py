@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jobs.runtime.context import summarize_ledger
 from jobs.runtime.local import LocalJobContext
+from jobs.runtime.run_record import Ledger
 from local.generator import GeneratorSettings, generate
 from transforms.contracts import GOLD_DAILY_SALES, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, SILVER_RETURNS
 from transforms.frames import ContractViolation
@@ -91,11 +91,7 @@ def test_commit_writes_the_run_manifest(spark, lake):
 
 
 def test_ledger_totals_add_up_per_file():
-    rows = [
-        {"source_file": "a", "outcome": "accepted", "count": 5},
-        {"source_file": "a", "outcome": "BAD_PRICE", "count": 1},
-        {"source_file": "b", "outcome": "BAD_PRICE", "count": 2},
-    ]
-    ledger = summarize_ledger(rows)
-    assert (ledger["rows_in"], ledger["rows_silver"], ledger["rows_quarantined"]) == (8, 5, 3)
-    assert ledger["quarantined_by_reason"] == {"BAD_PRICE": 3}
+    ledger = Ledger.of([("a", "accepted", 5), ("a", "BAD_PRICE", 1), ("b", "BAD_PRICE", 2)])
+    assert (ledger.rows_in, ledger.rows_silver, ledger.rows_quarantined) == (8, 5, 3)
+    assert ledger.quarantined_by_reason == {"BAD_PRICE": 3}
+    assert ledger.files == {"a": {"accepted": 5, "BAD_PRICE": 1}, "b": {"BAD_PRICE": 2}}

@@ -4,6 +4,7 @@ ground truth), and a run with nothing new reads nothing and changes nothing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -104,6 +105,9 @@ def test_a_run_with_nothing_new_reads_nothing_and_changes_nothing(spark, day_by_
     run = run_pipeline(spark, ["--lake_root", str(root)], {})
     assert bronze_reads(run) == set()
     assert run.manifests["silver_to_gold"]["metrics"]["changed_order_dates"] == 0
+    for job, manifest in run.manifests.items():  # the saved run record holds the step that ended early
+        saved = json.loads((root / "state" / "runs" / job / f"{manifest['run_id']}.json").read_text())
+        assert list(saved["steps"]) == ["read and clean bronze" if job == "bronze_to_silver" else "read silver"]
     assert {p: p.stat().st_mtime_ns for p in (root / "gold").rglob("*.parquet")} == gold_files
     assert {p: p.stat().st_mtime_ns for p in (root / "silver").rglob("*.parquet")} == silver_files
     assert len(FileBookmarks(root / "state", "bronze_to_silver").runs()) == SETTINGS.days + 1

@@ -35,7 +35,7 @@ def numbered_lines(lines: DataFrame, header_delimiter: str | None = None) -> Dat
     header_text: see jobs.runtime.text_files) -> the record lines' shape. With a
     `header_delimiter`, each line keeps its file's first non-blank line as field names and
     that line's number (`header_names`, `header_line`)."""
-    header = [
+    header: list[Column | str] = [
         "header_line",
         header_names(_no_bom(F.col("header_text")), header_delimiter or "").alias("header_names"),
     ]
@@ -62,8 +62,9 @@ def header_names(header: Column, delimiter: str) -> Column:
     return F.transform(fields, lambda f: F.lower(F.regexp_replace(f, NAME_PADDING, "")))
 
 
-def recognises_header(found: Column | int, columns: tuple[str, ...]) -> Column | bool:
-    """A first line is the header when it names at least half of the declared columns."""
+def recognises_header(found: Column, columns: tuple[str, ...]) -> Column:
+    """A first line is the header when it names at least half of the declared columns (see
+    `header_drift` for the same rule on one header in Python)."""
     return found * 2 >= len(columns)
 
 
@@ -72,7 +73,7 @@ def header_drift(header: str, columns: tuple[str, ...], delimiter: str = CSV_DEL
     same reading of names as `header_names`): columns it adds (ignored), columns it lacks
     (its records are MISSING_COLUMNS), or no recognisable header at all."""
     names = [re.sub(NAME_PADDING, "", field).lower() for field in header.lstrip("\ufeff").split(delimiter)]
-    if not recognises_header(len(set(names) & set(columns)), columns):
+    if 2 * len(set(names) & set(columns)) < len(columns):
         return {"no_header": [header[:200]]}
     # An unnamed column (a delimiter after the last field, as ERPs write) is no drift.
     drift = {"extra": [n for n in names if n and n not in columns], "missing": [c for c in columns if c not in names]}
@@ -179,7 +180,9 @@ def with_json_fields(lines: DataFrame, schema_ddl: str) -> DataFrame:
     ).isNull()
     is_object = F.coalesce(ends_at_mark & F.trim("raw_record").startswith("{"), F.lit(False))
     parsed = F.when(is_object, F.from_json("raw_record", schema_ddl, {"mode": "PERMISSIVE"}))
-    text_fields = [f.name for f in StructType.fromDDL(schema_ddl).fields if isinstance(f.dataType, StringType)]
+    record_type = StructType.fromDDL(schema_ddl)
+    assert isinstance(record_type, StructType)  # a DDL field list is a struct
+    text_fields = [f.name for f in record_type.fields if isinstance(f.dataType, StringType)]
     json_kind = [
         F.coalesce(F.schema_of_variant(F.variant_get(variant, f"$.{n}", "variant")), F.lit("VOID")) for n in text_fields
     ]

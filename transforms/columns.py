@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
+from typing import Any
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -80,11 +81,13 @@ def redact_json_fields(raw_json: Column, fields: tuple[str, ...]) -> Column:
 
 def score_by_thresholds(value: Column, thresholds: tuple[tuple[int, int], ...], at_most: bool = False) -> Column:
     """The score of the first (threshold, score) that `value` reaches (or stays under), else 1."""
-    reached = (lambda t: value <= t) if at_most else (lambda t: value >= t)
-    return F.coalesce(*[F.when(reached(t), F.lit(score)) for t, score in thresholds], F.lit(1))
+    reached = [(value <= t) if at_most else (value >= t) for t, _ in thresholds]
+    return F.coalesce(
+        *[F.when(hit, F.lit(score)) for hit, (_, score) in zip(reached, thresholds, strict=True)], F.lit(1)
+    )
 
 
-def matches_any(rows: list[dict]) -> Column:
+def matches_any(rows: list[dict[str, Any]]) -> Column:
     """True where the columns named in `rows` hold one of the rows' values ({column: value}).
 
     A literal condition, so on partition columns Spark reads only the matching partitions. The
@@ -94,7 +97,7 @@ def matches_any(rows: list[dict]) -> Column:
     if not rows:
         return F.lit(False)
     *leading, last = list(rows[0])
-    groups: dict[tuple, list] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for row in rows:
         groups[tuple(row[k] for k in leading)].append(row[last])
     return any_of(

@@ -7,6 +7,7 @@ read these declarations; no other module keeps its own copy of a column list.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyspark.sql.types import (
     BooleanType,
@@ -113,7 +114,7 @@ class TableContract:
         return [n for n in self.column_names if n not in self.partition_by]
 
 
-def _columns(*specs: tuple) -> tuple[tuple[str, DataType, bool], ...]:
+def _columns(*specs: tuple[Any, ...]) -> tuple[tuple[str, DataType, bool], ...]:
     """(name, type) means NOT NULL; (name, type, True) means nullable."""
     return tuple((s[0], s[1], len(s) > 2 and s[2]) for s in specs)
 

@@ -62,7 +62,7 @@ def protect_pii(customers: DataFrame, hash_key: str) -> DataFrame:
     ).drop(*PII_FIELDS, "address")
 
 
-def customer_versions_newest_first() -> list:
+def customer_versions_newest_first() -> list[Column]:
     """A customer's latest version is the latest `updated_at`, then the latest landed."""
     return [F.col("updated_at").desc_nulls_last(), *newest_landed_first()]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import SparkSession
 
+from jobs.runtime.session import java_gateway
 from transforms.contracts import TableContract
 
 # File formats as Glue classifies them, and how Spark reads them locally. Avro has no Spark
@@ -79,21 +80,24 @@ def from_contract(table: TableContract, location: str) -> CatalogTable:
     )
 
 
-def _quoted(text: str) -> str:
+def sql_string(text: str) -> str:
+    """A Spark SQL string literal."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _columns_ddl(columns: tuple[Column, ...]) -> str:
-    return ", ".join(f"`{c.name}` {c.type}" + (f" COMMENT {_quoted(c.comment)}" if c.comment else "") for c in columns)
+    return ", ".join(
+        f"`{c.name}` {c.type}" + (f" COMMENT {sql_string(c.comment)}" if c.comment else "") for c in columns
+    )
 
 
 def _properties_ddl(properties: dict[str, str]) -> str:
-    return ", ".join(f"{_quoted(k)}={_quoted(v)}" for k, v in sorted(properties.items()))
+    return ", ".join(f"{sql_string(k)}={sql_string(v)}" for k, v in sorted(properties.items()))
 
 
 def create_table_sql(table: CatalogTable) -> str:
     """`CREATE TABLE IF NOT EXISTS` for an external table at the table's location."""
-    tail = f" LOCATION {_quoted(table.location)} COMMENT {_quoted(table.description)}"
+    tail = f" LOCATION {sql_string(table.location)} COMMENT {sql_string(table.description)}"
     if table.parameters:
         tail += f" TBLPROPERTIES ({_properties_ddl(table.parameters)})"
     if table.classification == "avro":
@@ -138,14 +142,14 @@ def create_or_replace(spark: SparkSession, table: CatalogTable, replace: bool = 
 
 
 def partition_clause(keys: tuple[str, ...], values: tuple[str, ...]) -> str:
-    return "PARTITION (" + ", ".join(f"`{k}`={_quoted(str(v))}" for k, v in zip(keys, values, strict=True)) + ")"
+    return "PARTITION (" + ", ".join(f"`{k}`={sql_string(str(v))}" for k, v in zip(keys, values, strict=True)) + ")"
 
 
 def registered_partitions(spark: SparkSession, database: str, name: str) -> list[Partition]:
     """Every partition of a catalog table with the location the catalog holds for it (which,
     for a lake table, is the snapshot folder it was last published in)."""
     external = spark._jsparkSession.sharedState().externalCatalog()
-    jvm = spark.sparkContext._jvm
+    jvm = java_gateway(spark)
     found = external.listPartitions(database, name, jvm.scala.Option.empty()).iterator()
     columns = [c.name for c in spark.catalog.listColumns(f"{database}.{name}") if c.isPartition]
     partitions = []
@@ -174,10 +178,10 @@ def publish_snapshot(
     create_or_replace(spark, from_contract(table, table_uri))
     name, keys = table.qualified_name, tuple(table.partition_by)
     if not keys:
-        spark.sql(f"ALTER TABLE {name} SET LOCATION {_quoted(snapshot_uri)}")
+        spark.sql(f"ALTER TABLE {name} SET LOCATION {sql_string(snapshot_uri)}")
         return
     registered = {p.values for p in registered_partitions(spark, table.database, table.name)}
-    located = {values: _quoted(f"{snapshot_uri}/{Partition(values, '').spec(keys)}") for values in written}
+    located = {values: sql_string(f"{snapshot_uri}/{Partition(values, '').spec(keys)}") for values in written}
     for values in (v for v in written if v in registered):
         spark.sql(f"ALTER TABLE {name} {partition_clause(keys, values)} SET LOCATION {located[values]}")
     new = [v for v in written if v not in registered]

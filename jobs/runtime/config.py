@@ -68,7 +68,7 @@ class LakeConfig:
         return self.job_bookmark_option == BOOKMARK_ENABLE
 
     def layer_uri(self, layer: str) -> str:
-        return getattr(self, f"{layer}_uri")
+        return str(getattr(self, f"{layer}_uri"))
 
     def table_uri(self, table: TableContract) -> str:
         return f"{self.layer_uri(table.layer)}/{table.domain}/{table.name}"

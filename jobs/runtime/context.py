@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import fastavro
 import pyarrow as pa
@@ -29,6 +30,7 @@ from jobs.runtime import failpoints
 from jobs.runtime.bookmarks import FileBookmarks, State, fingerprint, merged, new_or_changed
 from jobs.runtime.catalog import publish_snapshot, registered_location, registered_partitions, within
 from jobs.runtime.config import ConfigError, LakeConfig
+from jobs.runtime.run_record import Ledger, QualityVerdict, RunRecord
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
 from jobs.runtime.storage import FileInfo, list_files, read_bytes, read_text, write_text
 from jobs.runtime.text_files import read_text_files
@@ -39,6 +41,12 @@ from transforms.frames import UNREADABLE_LINE, conform_to_contract, union_all
 from transforms.incremental import LINEAGE
 
 log = logging.getLogger("sales_data_lake")
+
+# The run record (serialized at commit) and a job's change record: JSON-shaped.
+Manifest = dict[str, Any]
+Changes = dict[str, Any]
+# A partition as its column values ({'order_date': '2026-01-05'}); {} is the whole table.
+Partition = dict[str, Any]
 
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
 CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_names array<string>"
@@ -68,22 +76,7 @@ class JobContext:
         self.spark = spark
         self.run_id = run_id or new_run_id()
         self.started = time.time()
-        self.manifest: dict = {
-            "job": job_name,
-            "run_id": self.run_id,
-            "started_at": datetime.now(UTC).isoformat(),
-            "inputs": {},
-            "outputs": {},
-            "metrics": {},
-            "quality": {},
-            "ledger": {},
-            "steps": {},  # step -> seconds
-            "timeline": [],  # [step, started (epoch seconds), seconds]: when each step ran
-            "job_bookmark_option": config.job_bookmark_option,
-            "unreadable_files": [],
-            "csv_drift": {},  # file -> how its header differs from the declared columns
-            "split_files": {},  # text file -> the splits it was read in, when more than one
-        }
+        self.run = RunRecord(job_name, self.run_id, datetime.now(UTC).isoformat(), config.job_bookmark_option)
         self.bookmark_store = FileBookmarks(config.state_uri, job_name, spark)
         self._committed: State | None = None
         self.bookmark_reads: State = {}  # what this run read, committed with the run
@@ -94,8 +87,8 @@ class JobContext:
         """`with open_context(...) as ctx:` holds the job's run lock while the job runs."""
         return self
 
-    def __exit__(self, *exc) -> bool:
-        return False
+    def __exit__(self, *exc: object) -> None:
+        return None
 
     # ---- progress -------------------------------------------------------------------
     def step(self, name: str) -> _Step:
@@ -128,7 +121,7 @@ class JobContext:
         root = self.config.source_uri(source)
         landed = list_files(self.spark, root)
         files = self.select_new_files(source.prefix, landed)
-        self.manifest["inputs"][source.prefix] = [f.uri for f in files]
+        self.run.inputs[source.prefix] = [f.uri for f in files]
         log.info("[%s] %s: %d of %d landed file(s) to read", self.job_name, source.prefix, len(files), len(landed))
         return self._read_records(source, [f.uri for f in files])
 
@@ -139,14 +132,14 @@ class JobContext:
         for path, header in headers.items():
             drift = header_drift(header, source.columns, CSV_DELIMITER)
             if drift:
-                self.manifest["csv_drift"][path] = drift
+                self.run.csv_drift[path] = drift
 
     def reread_bronze(self, source: BronzeSource, source_files: list[str]) -> DataFrame:
         """Records of files read before (`source_file` paths, relative to bronze), read again so
         they are cleaned once more against what changed since; each replaces its earlier row.
         The bookmark is not involved; the manifest lists them under `rereads`."""
         uris = [f"{self.config.bronze_uri}/{path}" for path in source_files]
-        self.manifest.setdefault("rereads", {})[source.prefix] = uris
+        self.run.rereads[source.prefix] = uris
         if uris:
             log.info("[%s] %s: %d file(s) to read again", self.job_name, source.prefix, len(uris))
         return self._read_records(source, uris)
@@ -166,7 +159,7 @@ class JobContext:
         """Lines in splits (any file size, exact line numbers); a file whose bytes cannot be
         read becomes its one UNREADABLE_FILE record, with no header."""
         text = read_text_files(self.spark, uris)
-        self.manifest["split_files"].update({path: n for path, n in text.splits.items() if n > 1})
+        self.run.split_files.update({path: n for path, n in text.splits.items() if n > 1})
         unreadable = self.spark.createDataFrame(self.unreadable_records(text.unreadable), RECORD_ROWS_SCHEMA)
         lines = text.lines.unionByName(unreadable, allowMissingColumns=True)
         if source.file_format == "csv":
@@ -220,7 +213,7 @@ class JobContext:
             reason = first_line(error)
             log.warning("[%s] %s cannot be read, quarantined whole: %s", self.job_name, uri, reason)
             records.append((uri, UNREADABLE_LINE, f"unreadable file: {reason}"))
-        self.manifest["unreadable_files"] += [uri for uri, _ in failures]
+        self.run.unreadable_files += [uri for uri, _ in failures]
         return records
 
     def read_avro_records(self, uris: list[str]) -> DataFrame:
@@ -264,7 +257,7 @@ class JobContext:
 
     # ---- sinks ----------------------------------------------------------------------
     def write_table(
-        self, df: DataFrame, table: TableContract, replaces: list[dict] | None = None, full: bool = False
+        self, df: DataFrame, table: TableContract, replaces: list[Partition] | None = None, full: bool = False
     ) -> list[tuple[str, ...]]:
         """Publish `df` as the table's partitions it has rows for (others untouched); returns
         those partitions' values.
@@ -289,11 +282,11 @@ class JobContext:
         if full and keys and registered_location(self.spark, table.qualified_name):
             drop = [p.values for p in registered_partitions(self.spark, table.database, table.name)]
         publish_snapshot(self.spark, table, uri, snapshot, written, drop)
-        self.manifest["outputs"][table.qualified_name] = snapshot
+        self.run.outputs[table.qualified_name] = snapshot
         vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
         return written
 
-    def merge_into(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[dict]:
+    def merge_into(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[Partition]:
         """Put a batch's rows into a lineage-carrying table, rewriting only what changes.
 
         Existing rows whose (source_file, source_line) is in `remove_lineage` go away (a re-read
@@ -328,19 +321,25 @@ class JobContext:
             return affected
 
     # ---- what a run changed, for the jobs downstream --------------------------------
-    def record_changes(self, changes: dict) -> None:
+    def record_changes(self, changes: Changes) -> None:
         """Keep what this run changed (`state/changes/<job>/<run_id>.json`) for downstream jobs."""
         uri = self.config.state_path("changes", self.job_name, f"{self.run_id}.json")
         write_text(self.spark, uri, json.dumps(changes, default=str))  # one line: JSON lines too
-        self.manifest["changes"] = changes
+        self.run.changes = changes
 
-    def read_changes(self, upstream_job: str) -> list[dict]:
+    def read_changes(self, upstream_job: str) -> list[Changes]:
         """The change records of `upstream_job` this run has not consumed yet (bookmarked)."""
         root = self.config.state_path("changes", upstream_job)
         name = f"changes/{upstream_job}"
         files = self.select_new_files(name, list_files(self.spark, root))
-        self.manifest["inputs"][name] = [f.uri for f in files]
-        return [json.loads(read_text(self.spark, f.uri)) for f in files]
+        self.run.inputs[name] = [f.uri for f in files]
+        return [json.loads(self._existing_text(f.uri)) for f in files]
+
+    def _existing_text(self, uri: str) -> str:
+        text = read_text(self.spark, uri)
+        if text is None:
+            raise FileNotFoundError(uri)
+        return text
 
     # ---- quality --------------------------------------------------------------------
     def check_quality(self, df: DataFrame, suite: Suite) -> SuiteResult:
@@ -349,27 +348,28 @@ class JobContext:
         result = run_suite(df, suite)
         uri = self.config.state_path("quality", self.job_name, self.run_id, f"{suite.name}.json")
         write_text(self.spark, uri, json.dumps(result.to_dict(), indent=2, default=str))
-        self.manifest["quality"][suite.name] = {
-            "success": result.success,
-            "evaluated": len(result.outcomes),
-            "failed": [o.describe() for o in result.critical_failures],
-            "warnings": [o.describe() for o in result.warnings],
-            "result_uri": uri,
-            "seconds": round(time.time() - started, 2),
-        }
+        self.run.quality[suite.name] = QualityVerdict(
+            success=result.success,
+            evaluated=len(result.outcomes),
+            failed=[o.describe() for o in result.critical_failures],
+            warnings=[o.describe() for o in result.warnings],
+            result_uri=uri,
+            seconds=round(time.time() - started, 2),
+        )
         return enforce(result) if self.config.quality_mode == "enforce" else result
 
     # ---- metrics and commit ---------------------------------------------------------
     def record_metric(self, name: str, value: float) -> None:
-        self.manifest["metrics"][name] = value
+        self.run.metrics[name] = value
         log.info("[%s] %s = %s", self.job_name, name, value)
 
-    def record_ledger(self, dataset: str, outcome_counts: DataFrame) -> dict:
+    def record_ledger(self, dataset: str, outcome_counts: DataFrame) -> Ledger:
         """Keep per-file outcome counts (see `transforms.frames.outcome_counts`) and totals."""
-        ledger = summarize_ledger(outcome_counts.collect())
-        self.manifest["ledger"][dataset] = ledger
-        for name in ("rows_in", "rows_silver", "rows_quarantined"):
-            self.record_metric(f"{dataset}.{name}", ledger[name])
+        ledger = Ledger.of([(r.source_file, r.outcome, r["count"]) for r in outcome_counts.collect()])
+        self.run.ledger[dataset] = ledger
+        self.record_metric(f"{dataset}.rows_in", ledger.rows_in)
+        self.record_metric(f"{dataset}.rows_silver", ledger.rows_silver)
+        self.record_metric(f"{dataset}.rows_quarantined", ledger.rows_quarantined)
         return ledger
 
     def commit_bookmarks(self) -> None:
@@ -380,18 +380,19 @@ class JobContext:
     def commit_platform(self) -> None:
         """Platform hook: tell the platform the run is done (Glue: `job.commit()`)."""
 
-    def commit(self) -> dict:
+    def commit(self) -> Manifest:
         """Record the run manifest, then commit bookmarks: called after every output is written."""
-        self.manifest["status"] = "succeeded"
-        self.manifest["seconds"] = round(time.time() - self.started, 2)
+        self.run.status = "succeeded"
+        self.run.seconds = round(time.time() - self.started, 2)
+        record = self.run.to_json()
         uri = self.config.state_path("runs", self.job_name, f"{self.run_id}.json")
-        write_text(self.spark, uri, json.dumps(self.manifest, indent=2, default=str))
+        write_text(self.spark, uri, json.dumps(record, indent=2, default=str))
         failpoints.reach(f"{self.job_name}:before bookmark commit")
         self.commit_bookmarks()
         self.commit_platform()
         # The line CloudWatch counts to tell whether the lake is fresh (infra/modules/cloudwatch).
         log.info("[%s] run committed (%s)", self.job_name, self.run_id)
-        return self.manifest
+        return record
 
 
 @contextmanager
@@ -412,39 +413,19 @@ def first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
 
 
-def summarize_ledger(rows) -> dict:
-    """(source_file, outcome, count) rows -> per-file outcomes and the run's totals."""
-    files: dict[str, dict[str, int]] = {}
-    by_reason: dict[str, int] = {}
-    for row in rows:
-        files.setdefault(row["source_file"], {})[row["outcome"]] = row["count"]
-        if row["outcome"] != "accepted":
-            by_reason[row["outcome"]] = by_reason.get(row["outcome"], 0) + row["count"]
-    rows_in = sum(sum(outcomes.values()) for outcomes in files.values())
-    rows_quarantined = sum(by_reason.values())
-    return {
-        "rows_in": rows_in,
-        "rows_silver": rows_in - rows_quarantined,
-        "rows_quarantined": rows_quarantined,
-        "quarantined_by_reason": dict(sorted(by_reason.items())),
-        "files": files,
-    }
-
-
 class _Step:
     def __init__(self, ctx: JobContext, name: str):
         self.ctx, self.name = ctx, name
 
-    def __enter__(self):
+    def __enter__(self) -> _Step:
         log.info("[%s] %s ...", self.ctx.job_name, self.name)
         self.started = time.time()
         return self
 
-    def __exit__(self, failure_type, *_):
+    def __exit__(self, failure_type: type[BaseException] | None, *_: object) -> None:
         seconds = round(time.time() - self.started, 2)
-        self.ctx.manifest["steps"][self.name] = seconds
-        self.ctx.manifest["timeline"].append([self.name, round(self.started, 3), seconds])
+        self.ctx.run.steps[self.name] = seconds
+        self.ctx.run.timeline.append((self.name, round(self.started, 3), seconds))
         if failure_type is None:
             log.info("[%s] %s done in %.1fs", self.ctx.job_name, self.name, seconds)
             failpoints.reach(f"{self.ctx.job_name}:after {self.name}")
-        return False

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from expectations.gate import QualityGateFailed
 from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, parse_arguments
-from jobs.runtime.context import JobContext
+from jobs.runtime.context import JobContext, Manifest
 from jobs.runtime.run_lock import JobAlreadyRunning
 
 log = logging.getLogger("sales_data_lake")
@@ -33,7 +33,7 @@ def open_context(job_name: str, argv: Sequence[str], arguments: Sequence[str]) -
 
 
 def run_job(
-    main: Callable[[JobContext], dict],
+    main: Callable[[JobContext], Manifest],
     job_name: str,
     arguments: Sequence[str] = LAKE_ARGUMENTS,
     argv: Sequence[str] | None = None,

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jobs.runtime.config import LAKE_ARGUMENTS, resolve_config
+from jobs.runtime.config import LAKE_ARGUMENTS, LakeConfig, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.secrets import with_pii_key_from_secret
 from jobs.runtime.session import COMMON_SETTINGS, GLUE_SETTINGS
 
 
 class GlueJobContext(JobContext):
-    def __init__(self, job_name, config, glue_context, job, run_id=None):
+    def __init__(self, job_name: str, config: LakeConfig, glue_context: Any, job: Any, run_id: str | None = None):
         super().__init__(job_name, config, glue_context.spark_session, run_id)
         self.glue_context = glue_context
         self.job = job
@@ -40,7 +40,7 @@ def open_glue_context(
     from awsglue.context import GlueContext
     from awsglue.job import Job
     from awsglue.utils import getResolvedOptions
-    from pyspark.context import SparkContext
+    from pyspark import SparkContext
 
     glue_args = getResolvedOptions(list(argv), ["JOB_NAME"])
     config = resolve_config(argv, environ, arguments)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, resolve_config
+from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, LakeConfig, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.run_lock import RunLock
 from jobs.runtime.session import local_session
@@ -26,7 +26,7 @@ class LocalJobContext(JobContext):
     """Plain Spark; one run of a job at a time through a lock file in the state folder (on Glue,
     the job's MaxConcurrentRuns = 1)."""
 
-    def __init__(self, job_name, config, spark, run_id=None):
+    def __init__(self, job_name: str, config: LakeConfig, spark: SparkSession, run_id: str | None = None):
         super().__init__(job_name, config, spark, run_id)
         self.lock = RunLock(local_path(config.state_uri), job_name, self.run_id)
 
@@ -34,9 +34,8 @@ class LocalJobContext(JobContext):
         self.lock.acquire(self.config.lock_wait_seconds)
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc: object) -> None:
         self.lock.release()
-        return False
 
 
 def open_local_context(

@@ -13,6 +13,7 @@ import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("sales_data_lake")
 POLL_SECONDS = 0.5
@@ -38,13 +39,14 @@ class RunLock:
         self.job_name, self.run_id = job_name, run_id
         self.held = False
 
-    def _holder(self) -> dict:
+    def _holder(self) -> dict[str, Any]:
         try:
-            return json.loads(self.path.read_text())
+            holder: dict[str, Any] = json.loads(self.path.read_text())
+            return holder
         except (OSError, ValueError):
             return {}
 
-    def _stale(self, holder: dict) -> bool:
+    def _stale(self, holder: dict[str, Any]) -> bool:
         return holder.get("host") == socket.gethostname() and not _process_alive(int(holder.get("pid", 0)))
 
     def _try_create(self) -> bool:

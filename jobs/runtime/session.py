@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from pyspark.sql import SparkSession
 
@@ -76,6 +77,14 @@ def local_session(
 
 
 def _silence(spark: SparkSession, loggers: tuple[str, ...]) -> None:
-    jvm = spark.sparkContext._jvm
+    jvm = java_gateway(spark)
     for name in loggers:
         jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, jvm.org.apache.logging.log4j.Level.OFF)
+
+
+def java_gateway(spark: SparkSession) -> Any:
+    """The session's JVM view (Py4J: untyped), for the Hadoop and Spark classes Python has no API for."""
+    jvm = spark.sparkContext._jvm
+    if jvm is None:
+        raise RuntimeError("the SparkSession has no JVM (stopped?)")
+    return jvm

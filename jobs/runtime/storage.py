@@ -8,9 +8,12 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from pyspark.sql import SparkSession
+
+from jobs.runtime.session import java_gateway
 
 
 @dataclass(frozen=True)
@@ -26,15 +29,16 @@ def canonical_uri(uri: str) -> str:
     return "file:/" + text.removeprefix("file:").lstrip("/") if text.startswith("file:") else text
 
 
-def _fs_and_path(spark: SparkSession | None, uri: str):
+def _fs_and_path(spark: SparkSession | None, uri: str) -> tuple[Any, Any]:
     if spark is None:
         raise ValueError(f"{uri}: reaching a file system other than a local folder needs a SparkSession")
-    jvm = spark.sparkContext._jvm
+    jvm = java_gateway(spark)
     path = jvm.org.apache.hadoop.fs.Path(uri)
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
 
 
-def _is_hidden(name: str) -> bool:
+def is_hidden(name: str) -> bool:
+    """Spark, Hive and the lake skip files and folders named `_x` or `.x` (markers, snapshots)."""
     return name.startswith(("_", "."))
 
 
@@ -55,7 +59,7 @@ def _list_local_files(folder: Path) -> list[FileInfo]:
     found = []
     for parent, _, names in os.walk(folder, followlinks=True):
         for name in names:
-            if not _is_hidden(name):
+            if not is_hidden(name):
                 path = os.path.join(parent, name)
                 stat = os.stat(path)
                 found.append(FileInfo("file:" + path, stat.st_size, stat.st_mtime_ns // 1_000_000))
@@ -74,7 +78,7 @@ def list_files(spark: SparkSession | None, uri: str) -> list[FileInfo]:
     iterator = fs.listFiles(path, True)
     while iterator.hasNext():
         status = iterator.next()
-        if not _is_hidden(status.getPath().getName()):
+        if not is_hidden(status.getPath().getName()):
             found.append(FileInfo(status.getPath().toString(), status.getLen(), status.getModificationTime()))
     return sorted(found, key=lambda f: f.uri)
 
@@ -138,7 +142,7 @@ def read_bytes(spark: SparkSession | None, uri: str) -> bytes | None:
         return None
     stream = fs.open(path)
     try:
-        return bytes(spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toByteArray(stream))  # type: ignore[union-attr]
+        return bytes(java_gateway(spark).org.apache.commons.io.IOUtils.toByteArray(stream))  # type: ignore[arg-type]
     finally:
         stream.close()
 

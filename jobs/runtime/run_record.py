@@ -1,0 +1,75 @@
+"""The run record: what one job run read, wrote, measured and decided. Job code and the
+context fill in its typed fields; it is written once, at commit, as JSON
+(`<state>/runs/<job>/<run_id>.json`), which the run summary, the benchmark and the tests read."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class QualityVerdict:
+    """A quality suite's verdict on one table, as the summary shows it."""
+
+    success: bool
+    evaluated: int  # expectations
+    failed: list[str]  # critical failures, described with their offending keys
+    warnings: list[str]
+    result_uri: str  # the full result, as JSON
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Where a dataset's landed records went: per file, records per outcome (`accepted` or a
+    reason code), and the run's totals (rows_in == rows_silver + rows_quarantined)."""
+
+    rows_in: int
+    rows_silver: int
+    rows_quarantined: int
+    quarantined_by_reason: dict[str, int]
+    files: dict[str, dict[str, int]]
+
+    @classmethod
+    def of(cls, counts: list[tuple[str, str, int]]) -> Ledger:
+        """From (source_file, outcome, records) counts."""
+        files: dict[str, dict[str, int]] = {}
+        by_reason: dict[str, int] = {}
+        for source_file, outcome, records in counts:
+            files.setdefault(source_file, {})[outcome] = records
+            if outcome != "accepted":
+                by_reason[outcome] = by_reason.get(outcome, 0) + records
+        rows_in = sum(sum(outcomes.values()) for outcomes in files.values())
+        rows_quarantined = sum(by_reason.values())
+        return cls(rows_in, rows_in - rows_quarantined, rows_quarantined, dict(sorted(by_reason.items())), files)
+
+
+@dataclass
+class RunRecord:
+    job: str
+    run_id: str
+    started_at: str  # ISO 8601, UTC
+    job_bookmark_option: str
+    inputs: dict[str, list[str]] = field(default_factory=dict)  # input (source prefix, changes/<job>) -> files read
+    outputs: dict[str, str] = field(default_factory=dict)  # table -> the snapshot it was published in
+    metrics: dict[str, float] = field(default_factory=dict)
+    quality: dict[str, QualityVerdict] = field(default_factory=dict)  # suite -> verdict
+    ledger: dict[str, Ledger] = field(default_factory=dict)  # dataset -> ledger
+    steps: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    timeline: list[tuple[str, float, float]] = field(default_factory=list)  # (step, started epoch s, seconds)
+    unreadable_files: list[str] = field(default_factory=list)
+    csv_drift: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # file -> header vs declared columns
+    split_files: dict[str, int] = field(default_factory=dict)  # text file -> splits, when more than one
+    rereads: dict[str, list[str]] = field(default_factory=dict)  # source prefix -> files read again
+    changes: dict[str, Any] | None = None  # what the run changed, for the next job (bronze_to_silver)
+    status: str | None = None  # "succeeded" once committed
+    seconds: float | None = None
+
+    def read_any_input(self) -> bool:
+        return any(self.inputs.values())
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as its JSON file holds it (fields never set are left out)."""
+        unset: dict[str, Any] = {"rereads": {}, "changes": None, "status": None, "seconds": None}
+        return {key: value for key, value in asdict(self).items() if key not in unset or value != unset[key]}
