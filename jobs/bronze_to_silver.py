@@ -13,7 +13,7 @@ from pyspark.sql import DataFrame
 from expectations import suites
 from expectations.cross_table import order_reference_check
 from jobs.runtime.config import LAKE_ARGUMENTS
-from jobs.runtime.context import JobContext, Manifest, Partition
+from jobs.runtime.context import JobContext, Manifest, PartitionValues
 from jobs.runtime.entry import run_job
 from transforms import contracts as c
 from transforms.customers import customer_versions_newest_first, customers_with_reasons
@@ -96,7 +96,7 @@ def returns_read_again(ctx: JobContext, silver_returns: DataFrame, orders: Batch
     return ctx.reread_bronze(c.RETURNS_SOURCE, again)
 
 
-def changed_order_dates(orders_partitions: list[Partition], returns: Batch) -> list[str]:
+def changed_order_dates(orders_partitions: list[PartitionValues], returns: Batch) -> list[str]:
     """Order dates whose gold numbers this run can change (see `returns_order_dates`)."""
     dates = {str(p["order_date"]) for p in orders_partitions}
     return sorted(dates | {str(r.order_date) for r in returns_order_dates(returns).collect()})

@@ -46,7 +46,8 @@ log = logging.getLogger("sales_data_lake")
 Manifest = dict[str, Any]
 Changes = dict[str, Any]
 # A partition as its column values ({'order_date': '2026-01-05'}); {} is the whole table.
-Partition = dict[str, Any]
+# (catalog.Partition is a registered partition: its values and location.)
+PartitionValues = dict[str, Any]
 
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
 CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_names array<string>"
@@ -88,7 +89,7 @@ class JobContext:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        """Nothing to release here (the local context releases its run lock)."""
 
     # ---- progress -------------------------------------------------------------------
     def step(self, name: str) -> _Step:
@@ -160,8 +161,10 @@ class JobContext:
         read becomes its one UNREADABLE_FILE record, with no header."""
         text = read_text_files(self.spark, uris)
         self.run.split_files.update({path: n for path, n in text.splits.items() if n > 1})
-        unreadable = self.spark.createDataFrame(self.unreadable_records(text.unreadable), RECORD_ROWS_SCHEMA)
-        lines = text.lines.unionByName(unreadable, allowMissingColumns=True)
+        lines = text.lines
+        if text.unreadable:
+            unreadable = self.spark.createDataFrame(self.unreadable_records(text.unreadable), RECORD_ROWS_SCHEMA)
+            lines = lines.unionByName(unreadable, allowMissingColumns=True)
         if source.file_format == "csv":
             self.record_header_drift(source, text.first_lines)
             return read_text_lines(lines, source.prefix, CSV_DELIMITER)
@@ -257,7 +260,7 @@ class JobContext:
 
     # ---- sinks ----------------------------------------------------------------------
     def write_table(
-        self, df: DataFrame, table: TableContract, replaces: list[Partition] | None = None, full: bool = False
+        self, df: DataFrame, table: TableContract, replaces: list[PartitionValues] | None = None, full: bool = False
     ) -> list[tuple[str, ...]]:
         """Publish `df` as the table's partitions it has rows for (others untouched); returns
         those partitions' values.
@@ -286,7 +289,7 @@ class JobContext:
         vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
         return written
 
-    def merge_into(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[Partition]:
+    def merge_into(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[PartitionValues]:
         """Put a batch's rows into a lineage-carrying table, rewriting only what changes.
 
         Existing rows whose (source_file, source_line) is in `remove_lineage` go away (a re-read
