@@ -16,7 +16,7 @@ INFRA_STAMP := $(INFRA_VENV)/.installed
 # The npm package whose jsii manifest carries the AWS provider's schema (19.50.0: provider 5.84.0).
 PROVIDER_PACKAGE ?= @cdktf/provider-aws@19.50.0
 
-.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast fuzz lint format package bench infra-check provider-schema smoke-aws clean-lake clean
+.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint format package bench infra-check provider-schema smoke-aws clean-lake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -56,8 +56,11 @@ test-local: setup ## run the whole test suite
 test-fast: setup ## the tests without the slow end-to-end ones
 	$(PY) -m pytest -m "not slow"
 
+test-unit: setup ## the pure-Python tier: no Spark, no Java (tests/unit)
+	$(PY) -m pytest -m unit
+
 fuzz: setup ## the property tests with a long budget (300 examples each; the suite runs 8)
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/spark/test_fuzz.py
 
 lint: setup ## ruff, and mypy (strict) on the job code
 	$(PY) -m ruff check .

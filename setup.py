@@ -18,8 +18,9 @@ setup(
     name="sales-data-lake",
     version="0.1.0",
     description="AWS Glue ETL jobs for a sales data lake, with a local Spark runner",
-    packages=find_packages(include=["transforms*", "expectations*", "jobs*", "local*"]),
-    package_data={"local": ["*.sh"]},
+    # What a Glue job imports; local/ (the runner, sample data, catalog tooling, cluster) runs
+    # only here, from the repository.
+    packages=find_packages(include=["transforms*", "expectations*", "jobs*"]),
     python_requires=">=3.11",
     install_requires=runtime_requirements(),
 )

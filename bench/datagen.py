@@ -1,5 +1,5 @@
 """Sales data at benchmark scale: a year of daily files in the lake's bronze layout, with the
-same formats and the same kinds of mess as the sample data (`local.generator`).
+same formats and the same kinds of mess as the sample data (`local.sample.generator`).
 
 The sample generator also computes a ground truth in plain Python, which at millions of
 lines costs gigabytes; here the check is the DuckDB twin instead (`bench.duckdb_pipeline`), so
@@ -22,8 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from local.generator import BROKEN_LINE_KINDS
-from local.sample_reference import (
+from local.sample.generator import BROKEN_LINE_KINDS
+from local.sample.reference import (
     BASE_RATES,
     CATEGORIES,
     COUNTRY_SPELLINGS,

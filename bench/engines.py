@@ -22,7 +22,7 @@ STEP_KEYS = ("job", "step", "started", "seconds")
 def run_spark(args: argparse.Namespace) -> dict:
     from jobs.runtime.config import resolve_config
     from jobs.runtime.session import local_session
-    from local.runner import run_pipeline
+    from local.runner.pipeline import run_pipeline
 
     job_argv = ["--lake_root", args.lake, *args.job_arguments]
     config = resolve_config(job_argv, {})
@@ -32,25 +32,21 @@ def run_spark(args: argparse.Namespace) -> dict:
     run = run_pipeline(spark, job_argv, {})
     steps = [
         (job, step, step_started, seconds)
-        for job, manifest in run.manifests.items()
-        for step, step_started, seconds in manifest["timeline"]
+        for job, record in run.records.items()
+        for step, step_started, seconds in record.timeline
     ]
+    silver = run.records["bronze_to_silver"]
     result = {
         "engine": "spark",
         "startup_seconds": round(startup, 2),
         "steps": [dict(zip(STEP_KEYS, s, strict=True)) for s in steps],
-        "quality_seconds": round(sum(q["seconds"] for m in run.manifests.values() for q in m["quality"].values()), 2),
-        "outcomes": {
-            dataset: ledger_outcomes(ledger)
-            for dataset, ledger in run.manifests["bronze_to_silver"].get("ledger", {}).items()
-        },
-        "bronze_files_read": sum(len(f) for f in run.manifests["bronze_to_silver"]["inputs"].values()),
+        "quality_seconds": round(sum(q.seconds for r in run.records.values() for q in r.quality.values()), 2),
+        "outcomes": {dataset: ledger.outcomes for dataset, ledger in silver.ledger.items()},
+        "bronze_files_read": sum(len(f) for f in silver.inputs.values()),
         "records_per_file": {
-            path: sum(counts.values())
-            for ledger in run.manifests["bronze_to_silver"].get("ledger", {}).values()
-            for path, counts in ledger["files"].items()
+            path: sum(counts.values()) for ledger in silver.ledger.values() for path, counts in ledger.files.items()
         },
-        "split_files": run.manifests["bronze_to_silver"].get("split_files", {}),
+        "split_files": silver.split_files,
     }
     export_gold(spark, Path(args.export))
     return result
@@ -62,11 +58,6 @@ def export_gold(spark, folder: Path) -> None:
         spark.table(table.qualified_name).coalesce(1).write.mode("overwrite").parquet(
             str(folder / table.qualified_name)
         )
-
-
-def ledger_outcomes(ledger: dict) -> dict[str, int]:
-    """A dataset's records per outcome (a reason code, or accepted), from its run ledger."""
-    return {**ledger["quarantined_by_reason"], "accepted": ledger["rows_silver"]}
 
 
 def run_duckdb(args: argparse.Namespace) -> dict:

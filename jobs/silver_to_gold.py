@@ -11,9 +11,12 @@ from pyspark.sql import functions as F
 from expectations import suites
 from expectations.cross_table import margin_flag_check, revenue_reconciliation
 from jobs import bronze_to_silver
+from jobs.bronze_to_silver import SilverChanges
 from jobs.runtime.config import LAKE_ARGUMENTS
-from jobs.runtime.context import Changes, JobContext, Manifest
+from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
+from jobs.runtime.partitions import Partition
+from jobs.runtime.run_record import RunRecord
 from transforms import contracts as c
 from transforms import gold
 
@@ -22,8 +25,23 @@ ARGUMENTS = LAKE_ARGUMENTS
 UPSTREAM = bronze_to_silver.JOB
 
 
-def dates_to_rebuild(changes: list[Changes]) -> list[str]:
-    return sorted({day for change in changes for day in change["order_dates"]})
+@dataclass(frozen=True)
+class Rebuild:
+    """The order dates whose daily sales this run rebuilds: every date (a full refresh), or
+    those silver's changes touched."""
+
+    full_refresh: bool
+    dates: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, changes: list[SilverChanges]) -> Rebuild:
+        return cls(False, tuple(sorted({day for change in changes for day in change.order_dates})))
+
+    def on_dates(self, df: DataFrame) -> DataFrame:
+        return df if self.full_refresh else df.where(F.col("order_date").isin(list(self.dates)))
+
+    def daily_partitions(self) -> list[Partition]:
+        return [Partition.of({"order_date": day}) for day in self.dates]
 
 
 @dataclass(frozen=True)
@@ -38,55 +56,52 @@ class Silver:
 
 def read_silver(ctx: JobContext) -> Silver:
     return Silver(
-        orders=ctx.read_table(c.SILVER_ORDERS).select(*gold.ORDER_COLUMNS).cache(),
-        returns=ctx.read_table(c.SILVER_RETURNS).select(*gold.RETURN_COLUMNS).cache(),
-        products=ctx.read_table(c.SILVER_PRODUCTS),
-        customers=ctx.read_table(c.SILVER_CUSTOMERS),
+        orders=ctx.tables.read(c.SILVER_ORDERS).select(*gold.ORDER_COLUMNS).cache(),
+        returns=ctx.tables.read(c.SILVER_RETURNS).select(*gold.RETURN_COLUMNS).cache(),
+        products=ctx.tables.read(c.SILVER_PRODUCTS),
+        customers=ctx.tables.read(c.SILVER_CUSTOMERS),
     )
 
 
-def main(ctx: JobContext) -> Manifest:
+def main(ctx: JobContext) -> RunRecord:
     """Rebuild what silver's changes since the last run touch: daily sales for the changed
     order dates only, the smaller marts in full. `--full_refresh true` rebuilds everything."""
     with ctx.step("read silver"):
-        changes = ctx.read_changes(UPSTREAM)
+        changes = ctx.changes.read(UPSTREAM, SilverChanges.from_json)
         nothing_changed = not changes and not ctx.config.full_refresh
         silver = None if nothing_changed else read_silver(ctx)
     if silver is None:  # committed after the step, so the run record holds its time
-        ctx.record_metric("changed_order_dates", 0)
+        ctx.run.metric("changed_order_dates", 0)
         return ctx.commit()
-    orders, returns, products, customers = silver.orders, silver.returns, silver.products, silver.customers
-    dates = None if ctx.config.full_refresh else dates_to_rebuild(changes)
-    if dates is None:  # a number either way: a full refresh is a metric of its own
-        ctx.record_metric("full_refresh", 1)
+    rebuild = Rebuild(True) if ctx.config.full_refresh else Rebuild.of(changes)
+    if rebuild.full_refresh:  # a number either way: a full refresh is a metric of its own
+        ctx.run.metric("full_refresh", 1)
     else:
-        ctx.record_metric("changed_order_dates", len(dates))
-
-    def on_dates(df: DataFrame) -> DataFrame:
-        return df if dates is None else df.where(F.col("order_date").isin(dates))
-
+        ctx.run.metric("changed_order_dates", len(rebuild.dates))
+    orders, returns = silver.orders, silver.returns
     with ctx.step("build gold"):
         marts = {
-            c.GOLD_DAILY_SALES: gold.daily_sales(on_dates(orders), on_dates(returns)),
+            c.GOLD_DAILY_SALES: gold.daily_sales(rebuild.on_dates(orders), rebuild.on_dates(returns)),
             c.GOLD_SALES_KPIS_MONTHLY: gold.sales_kpis_monthly(orders, returns),
-            c.GOLD_PRODUCT_PERFORMANCE: gold.product_performance(orders, returns, products),
-            c.GOLD_CUSTOMER_LTV: gold.customer_ltv(orders, returns, customers),
+            c.GOLD_PRODUCT_PERFORMANCE: gold.product_performance(orders, returns, silver.products),
+            c.GOLD_CUSTOMER_LTV: gold.customer_ltv(orders, returns, silver.customers),
         }
         # Materialized here: validated, then written.
         marts = {table: frame.localCheckpoint() for table, frame in marts.items()}
     with ctx.step("validate gold"):
         for table, frame in marts.items():
-            ctx.check_quality(frame, suites.TABLE_SUITES[table.qualified_name])
+            ctx.quality.check(frame, suites.TABLE_SUITES[table.qualified_name])
         daily = marts[c.GOLD_DAILY_SALES]
-        reconciliation = revenue_reconciliation(daily, on_dates(orders), on_dates(returns))
-        ctx.check_quality(reconciliation, suites.REVENUE_RECONCILIATION_SUITE)
-        ctx.check_quality(margin_flag_check(marts[c.GOLD_PRODUCT_PERFORMANCE]), suites.MARGIN_FLAGS_SUITE)
+        reconciliation = revenue_reconciliation(daily, rebuild.on_dates(orders), rebuild.on_dates(returns))
+        ctx.quality.check(reconciliation, suites.REVENUE_RECONCILIATION_SUITE)
+        ctx.quality.check(margin_flag_check(marts[c.GOLD_PRODUCT_PERFORMANCE]), suites.MARGIN_FLAGS_SUITE)
     with ctx.step("write gold"):
-        daily_partitions = None if dates is None else [{"order_date": day} for day in dates]
-        ctx.write_table(daily, c.GOLD_DAILY_SALES, replaces=daily_partitions, full=dates is None)
+        ctx.tables.write(
+            daily, c.GOLD_DAILY_SALES, replaces=rebuild.daily_partitions(), whole_table=rebuild.full_refresh
+        )
         for table, frame in marts.items():
             if table is not c.GOLD_DAILY_SALES:
-                ctx.write_table(frame, table)
+                ctx.tables.write(frame, table)
     return ctx.commit()
 
 

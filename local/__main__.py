@@ -1,5 +1,5 @@
 import sys
 
-from local.cli import main
+from local.runner.cli import main
 
 sys.exit(main())

@@ -6,18 +6,15 @@ from __future__ import annotations
 import logging
 import os
 import urllib.request
-from contextlib import contextmanager
 
-import boto3
 import pytest
 from hypothesis import HealthCheck, settings
 from moto.server import ThreadedMotoServer
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
 
 from jobs.runtime.config import LakeConfig, config_from_arguments
 from jobs.runtime.session import local_session
-from transforms.bronze import CSV_DELIMITER, header_names
+from tests.helpers.aws import aws_environment
+from tests.helpers.spark import forget_catalog
 
 # Property tests: a short budget in the suite, a long one in `make fuzz`. Each example starts
 # Spark jobs, so there is no per-example deadline.
@@ -27,6 +24,15 @@ settings.register_profile("fuzz", max_examples=300, **_PROPERTY_SETTINGS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test carries its tier's marker (unit, spark, e2e) from the folder it is in, so
+    `-m unit` selects the pure-Python tier that runs without Java."""
+    for item in items:
+        tier = item.path.parent.name
+        if tier in ("unit", "spark", "e2e"):
+            item.add_marker(tier)
+
+
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory):
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -34,14 +40,6 @@ def spark(tmp_path_factory):
     session = local_session(str(state), master="local[2]", shuffle_partitions=2, app_name="tests")
     yield session
     session.stop()
-
-
-def forget_catalog(spark) -> None:
-    """Drop every database but `default`: the suite shares one metastore, while a new lake
-    starts with an empty catalog (a lake's catalog pointing into another lake is an error)."""
-    for database in spark.catalog.listDatabases():
-        if database.name != "default":
-            spark.sql(f"DROP DATABASE IF EXISTS {database.name} CASCADE")
 
 
 @pytest.fixture
@@ -61,19 +59,6 @@ def moto_endpoint():
     server.stop()
 
 
-AWS_TEST_REGION = "eu-west-1"
-
-
-def aws_environment(endpoint: str) -> dict[str, str]:
-    """The standard AWS variables that point every boto3 client at the moto server."""
-    return {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": AWS_TEST_REGION,
-    }
-
-
 @pytest.fixture
 def aws(moto_endpoint, monkeypatch) -> dict[str, str]:
     """boto3 configured only through the standard AWS environment variables, at a moto server
@@ -84,35 +69,3 @@ def aws(moto_endpoint, monkeypatch) -> dict[str, str]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     return environment
-
-
-def put_secret(name: str, value: str) -> str:
-    """Create (or update) a secret on the moto server; its ARN."""
-    client = boto3.client("secretsmanager")
-    try:
-        return client.create_secret(Name=name, SecretString=value)["ARN"]
-    except client.exceptions.ResourceExistsException:
-        client.put_secret_value(SecretId=name, SecretString=value)
-        return client.describe_secret(SecretId=name)["ARN"]
-
-
-def with_csv_header(lines: DataFrame) -> DataFrame:
-    """CSV lines as the reader gives them: each with its file's first line as header names."""
-    first = lines.groupBy("source_file").agg(
-        F.min_by("raw_record", "source_line").alias("_header"), F.min("source_line").alias("header_line")
-    )
-    named = lines.join(first, "source_file").withColumn("header_names", header_names(F.col("_header"), CSV_DELIMITER))
-    return named.drop("_header")
-
-
-@contextmanager
-def spark_settings(spark, values: dict[str, str]):
-    """Session settings changed for the block (collect inside it: plans read them when run)."""
-    before = {key: spark.conf.get(key, None) for key in values}
-    for key, value in values.items():
-        spark.conf.set(key, value)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            spark.conf.unset(key) if value is None else spark.conf.set(key, value)

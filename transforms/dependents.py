@@ -16,21 +16,10 @@ from pyspark.sql import functions as F
 from transforms.contracts import SILVER_RETURNS
 from transforms.frames import REJECT_REASON, accepted, union_all
 from transforms.incremental import Batch, beaten_silver_rows
-from transforms.orders import repriced_orders
 
 # Reasons a return gets from its order line: they can change when the line does.
 LINE_DEPENDENT_REASONS = ("ORPHAN_RETURN", "EXCESS_RETURN_QUANTITY")
 ORDER_LINE = ("order_id", "line_no")
-
-
-def refresh_kept_rows(dataset: str, kept: DataFrame, batches: dict[str, Batch]) -> DataFrame:
-    """Kept silver rows whose derived values this batch changes: orders of a day whose FX rate
-    was published or corrected. (Returns of changed lines are read again instead, see
-    `returns_to_read_again`.)"""
-    if dataset == "orders":
-        fx = batches["fx_rates"]
-        return repriced_orders(kept, accepted(fx.rows), fx.current)
-    return kept.limit(0)
 
 
 def returns_to_read_again(silver_returns: DataFrame, quarantine: DataFrame, changed_orders: DataFrame) -> DataFrame:

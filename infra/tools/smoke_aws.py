@@ -7,7 +7,7 @@ with Athena against the generator's ground truth, reads the alarms' states, and 
 everything, whatever happened. Needs a terraform binary, AWS credentials for a sandbox
 account, and `make package` (the wheel the jobs load).
 
-The boto3 half (`SmokeRun`) is tested against a moto server (tests/test_smoke_aws.py); the
+The boto3 half (`SmokeRun`) is tested against a moto server (tests/unit/test_smoke_aws.py); the
 Terraform half is a few subprocess calls.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from local.generator import GeneratorSettings, generate
+from local.sample.generator import GeneratorSettings, generate
 from transforms.contracts import GOLD_TABLES, PRODUCTS_SOURCE
 
 INFRA = Path(__file__).resolve().parents[1]

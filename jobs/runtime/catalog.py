@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import SparkSession
 
+from jobs.runtime.partitions import Partition
 from jobs.runtime.session import java_gateway
+from jobs.runtime.uris import within
 from transforms.contracts import TableContract
 
 # File formats as Glue classifies them, and how Spark reads them locally. Avro has no Spark
@@ -54,13 +56,15 @@ class CatalogTable:
 
 
 @dataclass(frozen=True)
-class Partition:
-    values: tuple[str, ...]  # in partition-key order
+class CatalogPartition:
+    """A partition as a catalog registers it: its values (in partition-key order) and location."""
+
+    values: tuple[str, ...]
     location: str
 
     def spec(self, keys: tuple[str, ...]) -> str:
         """`k1=v1/k2=v2`, as Hive names the partition's folder."""
-        return "/".join(f"{k}={v}" for k, v in zip(keys, self.values, strict=True))
+        return Partition.at(keys, self.values).path
 
 
 def from_contract(table: TableContract, location: str) -> CatalogTable:
@@ -124,12 +128,6 @@ def registered_location(spark: SparkSession, qualified_name: str) -> str | None:
     return next((r.data_type for r in details if r.col_name == "Location"), None)
 
 
-def within(location: str, root: str) -> bool:
-    """`location` is `root` or a folder below it (a snapshot of the table at `root`)."""
-    plain, base = location.removeprefix("file:").rstrip("/"), root.removeprefix("file:").rstrip("/")
-    return plain == base or plain.startswith(base + "/")
-
-
 def create_or_replace(spark: SparkSession, table: CatalogTable, replace: bool = False) -> None:
     """Create the database and the table entry; replace the entry when asked or when the table
     moved to another folder (a snapshot below its folder is not a move). The tables are
@@ -141,11 +139,11 @@ def create_or_replace(spark: SparkSession, table: CatalogTable, replace: bool = 
     spark.sql(create_table_sql(table))
 
 
-def partition_clause(keys: tuple[str, ...], values: tuple[str, ...]) -> str:
-    return "PARTITION (" + ", ".join(f"`{k}`={sql_string(str(v))}" for k, v in zip(keys, values, strict=True)) + ")"
+def partition_clause(partition: Partition) -> str:
+    return "PARTITION (" + ", ".join(f"`{k}`={sql_string(v)}" for k, v in partition.as_dict().items()) + ")"
 
 
-def registered_partitions(spark: SparkSession, database: str, name: str) -> list[Partition]:
+def registered_partitions(spark: SparkSession, database: str, name: str) -> list[CatalogPartition]:
     """Every partition of a catalog table with the location the catalog holds for it (which,
     for a lake table, is the snapshot folder it was last published in)."""
     external = spark._jsparkSession.sharedState().externalCatalog()
@@ -157,7 +155,7 @@ def registered_partitions(spark: SparkSession, database: str, name: str) -> list
         partition = found.next()
         spec = partition.spec()
         values = tuple(spec.get(column).get() for column in columns)
-        partitions.append(Partition(values, str(partition.location().toString())))
+        partitions.append(CatalogPartition(values, str(partition.location().toString())))
     return sorted(partitions, key=lambda p: p.values)
 
 
@@ -166,10 +164,11 @@ def publish_snapshot(
     table: TableContract,
     table_uri: str,
     snapshot_uri: str,
-    written: list[tuple[str, ...]],
-    drop: list[tuple[str, ...]],
+    written: list[Partition],
+    drop: list[Partition],
 ) -> None:
-    """Point the catalog at a freshly written snapshot folder.
+    """Point the catalog at a freshly written snapshot folder: the `written` partitions (or an
+    unpartitioned table) at their folders in it; the `drop` partitions not written go away.
 
     Each repointing is one metastore operation, so a reader sees a partition (or an
     unpartitioned table) either as it was or as it is now, never half-written. The files
@@ -181,14 +180,13 @@ def publish_snapshot(
         spark.sql(f"ALTER TABLE {name} SET LOCATION {sql_string(snapshot_uri)}")
         return
     registered = {p.values for p in registered_partitions(spark, table.database, table.name)}
-    located = {values: sql_string(f"{snapshot_uri}/{Partition(values, '').spec(keys)}") for values in written}
-    for values in (v for v in written if v in registered):
-        spark.sql(f"ALTER TABLE {name} {partition_clause(keys, values)} SET LOCATION {located[values]}")
-    new = [v for v in written if v not in registered]
+    for partition in (p for p in written if p.values in registered):
+        location = sql_string(f"{snapshot_uri}/{partition.path}")
+        spark.sql(f"ALTER TABLE {name} {partition_clause(partition)} SET LOCATION {location}")
+    new = [p for p in written if p.values not in registered]
     if new:
-        clauses = " ".join(f"{partition_clause(keys, v)} LOCATION {located[v]}" for v in new)
+        clauses = " ".join(f"{partition_clause(p)} LOCATION {sql_string(f'{snapshot_uri}/{p.path}')}" for p in new)
         spark.sql(f"ALTER TABLE {name} ADD {clauses}")
-    gone = [values for values in drop if values in registered and values not in set(written)]
+    gone = [p for p in drop if p.values in registered and p not in set(written)]
     if gone:
-        clauses = ", ".join(partition_clause(keys, values) for values in gone)
-        spark.sql(f"ALTER TABLE {name} DROP IF EXISTS {clauses}")
+        spark.sql(f"ALTER TABLE {name} DROP IF EXISTS {', '.join(partition_clause(p) for p in gone)}")

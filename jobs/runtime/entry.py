@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 
 from expectations.gate import QualityGateFailed
 from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, parse_arguments
-from jobs.runtime.context import JobContext, Manifest
+from jobs.runtime.context import JobContext
 from jobs.runtime.run_lock import JobAlreadyRunning
+from jobs.runtime.run_record import RunRecord
 
 log = logging.getLogger("sales_data_lake")
 # How a job's log lines look on stderr, which Glue 6.0 sends to <--custom-logGroup-prefix>/output.
@@ -33,7 +34,7 @@ def open_context(job_name: str, argv: Sequence[str], arguments: Sequence[str]) -
 
 
 def run_job(
-    main: Callable[[JobContext], Manifest],
+    main: Callable[[JobContext], RunRecord],
     job_name: str,
     arguments: Sequence[str] = LAKE_ARGUMENTS,
     argv: Sequence[str] | None = None,

@@ -3,26 +3,36 @@
 `awsglue` needs Glue's JVM classes, so it is imported only when a job actually runs on Glue.
 Everything else (sources, bookmarks, sinks, the run record) is the shared `JobContext`: Glue
 only opens the session, reads the PII key from Secrets Manager and hears `job.commit()`.
+One run at a time is the job's MaxConcurrentRuns = 1 (infra/modules/glue).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from jobs.runtime.config import LAKE_ARGUMENTS, LakeConfig, resolve_config
+from pyspark.sql import SparkSession
+
+from jobs.runtime.config import LAKE_ARGUMENTS, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.secrets import with_pii_key_from_secret
 from jobs.runtime.session import COMMON_SETTINGS, GLUE_SETTINGS
 
 
-class GlueJobContext(JobContext):
-    def __init__(self, job_name: str, config: LakeConfig, glue_context: Any, job: Any, run_id: str | None = None):
-        super().__init__(job_name, config, glue_context.spark_session, run_id)
-        self.glue_context = glue_context
-        self.job = job
+class GluePlatform:
+    def __init__(self, glue_context: Any, job: Any):
+        self.glue_context, self.job = glue_context, job
 
-    def commit_platform(self) -> None:
+    @property
+    def spark(self) -> SparkSession:
+        session: SparkSession = self.glue_context.spark_session
+        return session
+
+    def one_run_at_a_time(self, job_name: str, run_id: str) -> AbstractContextManager[object]:
+        return nullcontext()  # Glue runs one at a time: MaxConcurrentRuns = 1
+
+    def commit(self) -> None:
         self.job.commit()
 
 
@@ -32,7 +42,7 @@ def open_glue_context(
     environ: Mapping[str, str],
     arguments: Sequence[str] = LAKE_ARGUMENTS,
     secrets: Any = None,
-) -> GlueJobContext:
+) -> JobContext:
     """`argv` is the whole command line as Glue starts the script (`sys.argv`, the script path
     first: getResolvedOptions skips it). `job_name` is the job's own identity, used for its
     state and log lines; Glue's `--JOB_NAME` (the deployed name) goes only to `Job.init`."""
@@ -50,4 +60,4 @@ def open_glue_context(
         glue_context.spark_session.conf.set(key, value)
     job = Job(glue_context)
     job.init(glue_args["JOB_NAME"], glue_args)
-    return GlueJobContext(job_name, config, glue_context, job, glue_args.get("JOB_RUN_ID"))
+    return JobContext(job_name, config, GluePlatform(glue_context, job), glue_args.get("JOB_RUN_ID"))

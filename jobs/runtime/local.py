@@ -1,8 +1,10 @@
-"""The local job context: plain Spark with a Hive metastore in the lake's state folder."""
+"""The local platform: plain Spark with a Hive metastore in the lake's state folder, and one
+run of a job at a time through a lock file there."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -11,7 +13,7 @@ from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, LakeConfig, resolve
 from jobs.runtime.context import JobContext
 from jobs.runtime.run_lock import RunLock
 from jobs.runtime.session import local_session
-from jobs.runtime.storage import local_path_of
+from jobs.runtime.uris import local_path_of
 
 
 def local_path(uri: str) -> Path:
@@ -22,20 +24,31 @@ def local_path(uri: str) -> Path:
     return path
 
 
-class LocalJobContext(JobContext):
-    """Plain Spark; one run of a job at a time through a lock file in the state folder (on Glue,
-    the job's MaxConcurrentRuns = 1)."""
+class LocalPlatform:
+    def __init__(self, spark: SparkSession, config: LakeConfig):
+        self._spark, self.config = spark, config
 
-    def __init__(self, job_name: str, config: LakeConfig, spark: SparkSession, run_id: str | None = None):
-        super().__init__(job_name, config, spark, run_id)
-        self.lock = RunLock(local_path(config.state_uri), job_name, self.run_id)
+    @property
+    def spark(self) -> SparkSession:
+        return self._spark
 
-    def __enter__(self) -> LocalJobContext:
-        self.lock.acquire(self.config.lock_wait_seconds)
-        return self
+    def one_run_at_a_time(self, job_name: str, run_id: str) -> AbstractContextManager[object]:
+        return self._locked(RunLock(local_path(self.config.state_uri), job_name, run_id))
 
-    def __exit__(self, *exc: object) -> None:
-        self.lock.release()
+    @contextmanager
+    def _locked(self, lock: RunLock) -> Iterator[RunLock]:
+        lock.acquire(self.config.lock_wait_seconds)
+        try:
+            yield lock
+        finally:
+            lock.release()
+
+    def commit(self) -> None:
+        """Nothing to tell: the run record and bookmark in the state folder are the commit."""
+
+
+def local_context(job_name: str, config: LakeConfig, spark: SparkSession, run_id: str | None = None) -> JobContext:
+    return JobContext(job_name, config, LocalPlatform(spark, config), run_id)
 
 
 def open_local_context(
@@ -44,7 +57,6 @@ def open_local_context(
     environ: Mapping[str, str],
     arguments: Sequence[str] = LAKE_ARGUMENTS,
     spark: SparkSession | None = None,
-) -> LocalJobContext:
+) -> JobContext:
     config = resolve_config(argv, environ, arguments)
-    session = spark or local_session(config.state_uri)
-    return LocalJobContext(job_name, config, session)
+    return local_context(job_name, config, spark or local_session(config.state_uri))

@@ -4,8 +4,11 @@ context fill in its typed fields; it is written once, at commit, as JSON
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+log = logging.getLogger("sales_data_lake")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class Ledger:
     rows_quarantined: int
     quarantined_by_reason: dict[str, int]
     files: dict[str, dict[str, int]]
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        """Records per outcome (a reason code, or accepted), over all files."""
+        return {**self.quarantined_by_reason, "accepted": self.rows_silver}
 
     @classmethod
     def of(cls, counts: list[tuple[str, str, int]]) -> Ledger:
@@ -68,6 +76,26 @@ class RunRecord:
 
     def read_any_input(self) -> bool:
         return any(self.inputs.values())
+
+    def metric(self, name: str, value: float) -> None:
+        self.metrics[name] = value
+        log.info("[%s] %s = %s", self.job, name, value)
+
+    def record_ledger(self, dataset: str, ledger: Ledger) -> None:
+        """Keep where a dataset's records went, with its totals as metrics."""
+        self.ledger[dataset] = ledger
+        self.metric(f"{dataset}.rows_in", ledger.rows_in)
+        self.metric(f"{dataset}.rows_silver", ledger.rows_silver)
+        self.metric(f"{dataset}.rows_quarantined", ledger.rows_quarantined)
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> RunRecord:
+        """A record as `to_json` wrote it (a saved run, read back)."""
+        fields = dict(document)
+        fields["quality"] = {suite: QualityVerdict(**v) for suite, v in fields.get("quality", {}).items()}
+        fields["ledger"] = {dataset: Ledger(**v) for dataset, v in fields.get("ledger", {}).items()}
+        fields["timeline"] = [tuple(entry) for entry in fields.get("timeline", [])]
+        return cls(**fields)
 
     def to_json(self) -> dict[str, Any]:
         """The record as its JSON file holds it (fields never set are left out)."""

@@ -14,22 +14,24 @@ import time
 from pyspark.sql import SparkSession
 
 from jobs.runtime.catalog import registered_location, registered_partitions
-from jobs.runtime.storage import canonical_uri, delete_path, list_files, list_folders
+from jobs.runtime.partitions import WHOLE_TABLE, Partition
+from jobs.runtime.storage import delete_path, list_files, list_folders
+from jobs.runtime.uris import plain, relative_to
 from transforms.contracts import TableContract
 
 SNAPSHOTS = "_snapshots"
 
 
-def partitions_in(spark: SparkSession, snapshot_uri: str, keys: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The partition values of the `k=v/...` folders holding the snapshot's data files."""
+def partitions_in(spark: SparkSession, snapshot_uri: str, keys: tuple[str, ...]) -> list[Partition]:
+    """The partitions whose `k=v/...` folders hold the snapshot's data files; an unpartitioned
+    table's snapshot is its one partition."""
     if not keys:
-        return []
+        return [WHOLE_TABLE]
     found = set()
-    root = canonical_uri(snapshot_uri).removeprefix("file:").rstrip("/") + "/"
     for file in list_files(spark, snapshot_uri):
-        folders = canonical_uri(file.uri).removeprefix("file:").removeprefix(root).split("/")[: len(keys)]
+        folders = relative_to(file.uri, snapshot_uri).split("/")[: len(keys)]
         found.add(tuple(folder.split("=", 1)[1] for folder in folders))
-    return sorted(found)
+    return sorted(Partition(keys, values) for values in found)
 
 
 def _snapshot_of(location: str) -> str:
@@ -43,9 +45,7 @@ def referenced_snapshots(spark: SparkSession, table: TableContract) -> set[str]:
     if location is None:
         return set()
     partitions = registered_partitions(spark, table.database, table.name) if table.partition_by else []
-    return {_snapshot_of(location).removeprefix("file:")} | {
-        _snapshot_of(p.location).removeprefix("file:") for p in partitions
-    }
+    return {plain(_snapshot_of(location))} | {plain(_snapshot_of(p.location)) for p in partitions}
 
 
 def vacuum_snapshots(spark: SparkSession, table: TableContract, table_uri: str, retention_seconds: float) -> list[str]:
@@ -54,7 +54,7 @@ def vacuum_snapshots(spark: SparkSession, table: TableContract, table_uri: str, 
     cutoff_ms = (time.time() - retention_seconds) * 1000
     deleted = []
     for folder in list_folders(spark, f"{table_uri}/{SNAPSHOTS}"):
-        if folder.uri.removeprefix("file:") not in referenced and folder.modified_ms <= cutoff_ms:
+        if plain(folder.uri) not in referenced and folder.modified_ms <= cutoff_ms:
             delete_path(spark, folder.uri)
             deleted.append(folder.uri)
     return deleted

@@ -4,16 +4,15 @@ folder and on s3:// (EMRFS on Glue)."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from pyspark.sql import SparkSession
 
 from jobs.runtime.session import java_gateway
+from jobs.runtime.uris import local_path_of, local_uri
 
 
 @dataclass(frozen=True)
@@ -21,12 +20,6 @@ class FileInfo:
     uri: str
     size: int
     modified_ms: int
-
-
-def canonical_uri(uri: str) -> str:
-    """One spelling per file: Spark's `file:///a%20b` and Hadoop's `file:/a b` are the same."""
-    text = unquote(uri)
-    return "file:/" + text.removeprefix("file:").lstrip("/") if text.startswith("file:") else text
 
 
 def _fs_and_path(spark: SparkSession | None, uri: str) -> tuple[Any, Any]:
@@ -42,17 +35,6 @@ def is_hidden(name: str) -> bool:
     return name.startswith(("_", "."))
 
 
-def local_path_of(uri: str) -> Path | None:
-    """The local path a `file:` URI or a plain path names; None for any other file system
-    (s3://). Taken as written: the lake's URIs name files as the file system does (Spark's
-    percent-encoded ones are decoded as they are read), so `#`, `%` or `?` in a name is the name."""
-    if uri.startswith("file:"):
-        return Path(os.path.abspath("/" + uri.removeprefix("file:").lstrip("/")))
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", uri):
-        return None
-    return Path(os.path.abspath(uri))
-
-
 def _list_local_files(folder: Path) -> list[FileInfo]:
     """`list_files` for a local folder, by Python: the same URIs, sizes and modification times
     Hadoop reports, without a JVM round trip per file (about 5 ms each)."""
@@ -62,7 +44,7 @@ def _list_local_files(folder: Path) -> list[FileInfo]:
             if not is_hidden(name):
                 path = os.path.join(parent, name)
                 stat = os.stat(path)
-                found.append(FileInfo("file:" + path, stat.st_size, stat.st_mtime_ns // 1_000_000))
+                found.append(FileInfo(local_uri(path), stat.st_size, stat.st_mtime_ns // 1_000_000))
     return sorted(found, key=lambda f: f.uri)
 
 

@@ -16,7 +16,7 @@ import fastavro
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from local.sample_reference import RETURN_FIELDS, avro_bytes
+from local.sample.reference import RETURN_FIELDS, avro_bytes
 from transforms.contracts import CUSTOMERS_SOURCE, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, BronzeSource
 
 DAY = "2026-03-02"

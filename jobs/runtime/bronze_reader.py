@@ -1,0 +1,166 @@
+"""Reading bronze: a source's landed files as records, each with its file and line.
+
+One file that cannot be read never stops the others: text is read in splits with a per-file
+fallback (`text_files`), Parquet together and then file by file, Avro file by file. A file
+that cannot be read at all becomes one record that the record rules quarantine whole as
+UNREADABLE_FILE; the run record names it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Callable
+
+import fastavro
+import pyarrow as pa
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from jobs.runtime.config import LakeConfig
+from jobs.runtime.inputs import Inputs
+from jobs.runtime.run_record import RunRecord
+from jobs.runtime.storage import list_files, read_bytes
+from jobs.runtime.text_files import read_text_files
+from transforms.bronze import CSV_DELIMITER, header_drift, read_file_path, read_record_rows, read_text_lines
+from transforms.contracts import BronzeSource
+from transforms.frames import UNREADABLE_LINE, union_all
+
+log = logging.getLogger("sales_data_lake")
+
+LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
+CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_names array<string>"
+RECORD_ROWS_SCHEMA = "path string, source_line int, raw_record string"
+
+
+def avro_rows(spark: SparkSession, uri: str) -> list[tuple[str, int, str]]:
+    """(uri, 1-based record number, record as JSON) for every record of an Avro file, read with
+    fastavro on the driver: the same reader locally and on Glue (the pyspark wheel has no
+    spark-avro, and Glue documents only its DynamicFrame reader for Avro)."""
+    data = read_bytes(spark, uri)
+    if data is None:
+        raise FileNotFoundError(uri)
+    return [(uri, n, json.dumps(record, default=str)) for n, record in enumerate(fastavro.reader(io.BytesIO(data)), 1)]
+
+
+def first_line(error: Exception) -> str:
+    """What an error says, in one line (readers put stack traces after the first)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
+
+
+class BronzeReader:
+    def __init__(self, spark: SparkSession, config: LakeConfig, run: RunRecord, inputs: Inputs):
+        self.spark, self.config, self.run, self.inputs = spark, config, run, inputs
+
+    def read(self, source: BronzeSource) -> DataFrame:
+        """The source's new files as records: (source_file, source_line, ingest_date, raw_record).
+
+        Text formats give one record per non-blank line (its line number); Parquet and Avro one
+        per row (its 1-based position in the file), with the row as JSON text.
+        """
+        landed = list_files(self.spark, self.config.source_uri(source))
+        files = self.inputs.select(source.prefix, landed)
+        log.info("[%s] %s: %d of %d landed file(s) to read", self.run.job, source.prefix, len(files), len(landed))
+        return self._records(source, [f.uri for f in files])
+
+    def reread(self, source: BronzeSource, source_files: list[str]) -> DataFrame:
+        """Records of files read before (`source_file` paths, relative to bronze), read again so
+        they are cleaned once more against what changed since; each replaces its earlier row.
+        The bookmark is not involved; the run record lists them under `rereads`."""
+        uris = [f"{self.config.bronze_uri}/{path}" for path in source_files]
+        self.run.rereads[source.prefix] = uris
+        if uris:
+            log.info("[%s] %s: %d file(s) to read again", self.run.job, source.prefix, len(uris))
+        return self._records(source, uris)
+
+    def _records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
+        if not uris:
+            return self.spark.createDataFrame([], CSV_LINES_SCHEMA if source.file_format == "csv" else LINES_SCHEMA)
+        if source.file_format in ("csv", "jsonl"):
+            return self._text_records(source, uris)
+        if source.file_format == "parquet":
+            return read_record_rows(self.records_of_files(uris, self._parquet_files_records), source.prefix)
+        if source.file_format == "avro":
+            return read_record_rows(self._avro_records(uris), source.prefix)
+        raise ValueError(f"{source.prefix}: no reader for format {source.file_format!r}")
+
+    def _text_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
+        """Lines in splits (any file size, exact line numbers); a file whose bytes cannot be
+        read becomes its one UNREADABLE_FILE record, with no header."""
+        text = read_text_files(self.spark, uris)
+        self.run.split_files.update({path: n for path, n in text.splits.items() if n > 1})
+        lines = text.lines
+        if text.unreadable:
+            unreadable = self.spark.createDataFrame(self._unreadable_records(text.unreadable), RECORD_ROWS_SCHEMA)
+            lines = lines.unionByName(unreadable, allowMissingColumns=True)
+        if source.file_format == "csv":
+            self._record_header_drift(source, text.first_lines)
+            return read_text_lines(lines, source.prefix, CSV_DELIMITER)
+        return read_text_lines(lines, source.prefix)
+
+    def _record_header_drift(self, source: BronzeSource, headers: dict[str, str]) -> None:
+        """Keep, per CSV file, how its header (first non-blank line) differs from the source's
+        declared columns: the records are read by name either way; the report says what was
+        ignored or missing."""
+        for path, header in headers.items():
+            drift = header_drift(header, source.columns, CSV_DELIMITER)
+            if drift:
+                self.run.csv_drift[path] = drift
+
+    def _parquet_files_records(self, uris: list[str]) -> DataFrame:
+        # Reads every footer now (a broken file fails here); files of other columns merge,
+        # and to_json leaves out the nulls a file gets for columns it does not have.
+        rows = self.spark.read.option("mergeSchema", "true").parquet(*uris)
+        return rows.select(
+            read_file_path().alias("path"),
+            (F.col("_metadata.row_index") + 1).cast("int").alias("source_line"),
+            F.to_json(F.struct(*[F.col(f"`{c}`") for c in rows.columns])).alias("raw_record"),
+        )
+
+    def records_of_files(self, uris: list[str], read_files: Callable[[list[str]], DataFrame]) -> DataFrame:
+        """All files in one read; when that read fails, each file on its own, so that one file
+        with broken bytes or clashing columns cannot stop the others."""
+        try:
+            return read_files(uris)
+        except Exception as error:  # noqa: BLE001 - any failure sends us file by file
+            log.warning(
+                "[%s] %d file(s) cannot be read together (%s); reading them one by one",
+                self.run.job,
+                len(uris),
+                first_line(error),
+            )
+        frames, failures = [], []
+        for uri in uris:
+            try:
+                frames.append(read_files([uri]))
+            except Exception as error:  # noqa: BLE001 - whatever the reader says, the file is unreadable
+                failures.append((uri, error))
+        frames.append(self.spark.createDataFrame(self._unreadable_records(failures), RECORD_ROWS_SCHEMA))
+        return union_all(frames)
+
+    def _avro_records(self, uris: list[str]) -> DataFrame:
+        """Every file's records in one frame, each file read on its own."""
+        records, failures = [], []
+        for uri in uris:
+            try:
+                records += avro_rows(self.spark, uri)
+            except Exception as error:  # noqa: BLE001 - whatever fastavro says, the file is unreadable
+                failures.append((uri, error))
+        rows = records + self._unreadable_records(failures)
+        if not rows:
+            return self.spark.createDataFrame([], RECORD_ROWS_SCHEMA)
+        # Handed over as Arrow columns: several times faster than Python rows.
+        paths, lines, texts = zip(*rows, strict=True)
+        columns = {"path": (paths, pa.string()), "source_line": (lines, pa.int32()), "raw_record": (texts, pa.string())}
+        return self.spark.createDataFrame(pa.table({name: pa.array(v, t) for name, (v, t) in columns.items()}))
+
+    def _unreadable_records(self, failures: list[tuple[str, Exception]]) -> list[tuple[str, int, str]]:
+        """The one record standing for each file that could not be read, logged and kept in the run record."""
+        records = []
+        for uri, error in failures:
+            reason = first_line(error)
+            log.warning("[%s] %s cannot be read, quarantined whole: %s", self.run.job, uri, reason)
+            records.append((uri, UNREADABLE_LINE, f"unreadable file: {reason}"))
+        self.run.unreadable_files += [uri for uri, _ in failures]
+        return records

@@ -1,0 +1,125 @@
+"""The lake's tables: read as the catalog publishes them, written as new snapshots the catalog
+then points at (readers never see a half-written partition), merged by lineage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from jobs.runtime import failpoints
+from jobs.runtime.catalog import publish_snapshot, registered_location, registered_partitions
+from jobs.runtime.config import ConfigError, LakeConfig
+from jobs.runtime.partitions import WHOLE_TABLE, Partition
+from jobs.runtime.run_record import RunRecord
+from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
+from jobs.runtime.uris import within
+from transforms.columns import matches_any
+from transforms.contracts import TableContract
+from transforms.frames import conform_to_contract
+from transforms.incremental import LINEAGE
+
+
+@contextmanager
+def cached(df: DataFrame) -> Iterator[DataFrame]:
+    """`df` cached while the block runs; a frame the caller cached stays cached after it."""
+    if df.is_cached:
+        yield df
+        return
+    df = df.cache()
+    try:
+        yield df
+    finally:
+        df.unpersist()
+
+
+class Tables:
+    def __init__(self, spark: SparkSession, config: LakeConfig, run: RunRecord):
+        self.spark, self.config, self.run = spark, config, run
+        self._snapshots = 0  # snapshot folders this run wrote
+
+    def exists(self, table: TableContract) -> bool:
+        """Has the table been written (and registered) before?"""
+        return registered_location(self.spark, table.qualified_name) is not None
+
+    def read(self, table: TableContract) -> DataFrame:
+        """A lake table as the catalog publishes it (its current snapshot of every partition).
+
+        A table never written yet (no returns landed so far, say) reads as empty, not as an error,
+        and as a relation Spark's optimizer knows is empty: joins against it are dropped from the
+        plan instead of computing their other side (a first run's whole batch, several times).
+        """
+        uri = self.config.table_uri(table)
+        location = registered_location(self.spark, table.qualified_name)
+        if location is None:
+            return self.spark.createDataFrame([], table.schema).where(F.lit(False))
+        if not within(location, uri):
+            raise ConfigError(
+                f"{table.qualified_name} is registered at {location}, not in this lake ({uri}); "
+                "each lake needs its own state folder (catalog)"
+            )
+        return self.spark.table(table.qualified_name).select(*table.column_names)
+
+    def write(
+        self, df: DataFrame, table: TableContract, replaces: Sequence[Partition] = (), whole_table: bool = False
+    ) -> list[Partition]:
+        """Publish `df` as the table's partitions it has rows for (others untouched); returns them.
+
+        The rows go to a new snapshot folder; then the catalog points each written partition
+        (or the whole unpartitioned table) at it in one metastore operation per partition, so
+        readers never see a half-written partition. `replaces` lists partitions `df` stands
+        for in full: those it has no row for are dropped. `whole_table` replaces every
+        partition (a full refresh). Old snapshots are removed after the retention time.
+        """
+        uri = self.config.table_uri(table)
+        self._snapshots += 1
+        snapshot = f"{uri}/{SNAPSHOTS}/{self.run.run_id}-{self._snapshots}"
+        out = conform_to_contract(df, table)
+        if table.partition_by:
+            out = out.repartition(*table.partition_by)
+        out.write.mode("errorifexists").partitionBy(*table.partition_by).parquet(snapshot)
+        failpoints.reach(f"{self.run.job}:publish {table.qualified_name}")
+        written = partitions_in(self.spark, snapshot, table.partition_by)
+        drop = list(replaces)
+        if whole_table and table.partition_by and self.exists(table):
+            registered = registered_partitions(self.spark, table.database, table.name)
+            drop = [Partition.at(table.partition_by, p.values) for p in registered]
+        publish_snapshot(self.spark, table, uri, snapshot, written, drop)
+        self.run.outputs[table.qualified_name] = snapshot
+        vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
+        return written
+
+    def merge(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[Partition]:
+        """Put a batch's rows into a lineage-carrying table, rewriting only what changes.
+
+        Existing rows whose (source_file, source_line) is in `remove_lineage` go away (a re-read
+        record, or a version moved to quarantine); the batch's rows come in. Only partitions
+        that gain or lose a row are rewritten; they are returned (none when nothing changed).
+        """
+        keys = list(table.partition_by)
+        if not self.exists(table):
+            # Never written (a first run): nothing to keep or take out, so the batch goes
+            # straight to the table, computed once.
+            return [] if batch.isEmpty() else self.write(batch, table)
+        with cached(batch) as batch:  # read twice: for the partitions it touches, then written
+            existing = self.read(table)
+            lineage = remove_lineage.select(*LINEAGE).distinct()
+            removed = existing.join(lineage, list(LINEAGE), "left_semi")
+            if keys:
+                touched = batch.select(*keys).unionByName(removed.select(*keys)).distinct()
+                affected = [r.asDict() for r in touched.collect()]
+                if not affected:
+                    return []
+                existing = existing.where(matches_any(affected))
+            elif batch.isEmpty() and removed.isEmpty():
+                return []
+            kept = existing.join(lineage, list(LINEAGE), "left_anti")
+            rows = conform_to_contract(kept, table).unionByName(conform_to_contract(batch, table))
+            if not keys:
+                self.write(rows, table)
+                return [WHOLE_TABLE]
+            partitions = sorted(Partition.of(values) for values in affected)
+            self.write(rows, table, replaces=partitions)
+            return partitions

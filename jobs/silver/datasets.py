@@ -1,0 +1,138 @@
+"""The landed datasets on their way to silver: one declaration each, in the order the cleaning
+depends on them.
+
+A dataset is cleaned against silver as it will be after this batch (`Batch.current`) of the
+datasets it `depends_on`: orders against all FX rates, customers and products; returns
+against all order lines. Cleaning sees only those (`Cleaning.current`), so the declaration
+is the whole statement of the dependencies, and the job runs them in `dependency_order`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame
+
+from expectations import suites
+from expectations.suites import Suite
+from jobs.runtime.context import JobContext
+from transforms import contracts as c
+from transforms.contracts import BronzeSource, TableContract
+from transforms.customers import customer_versions_newest_first, customers_with_reasons
+from transforms.dependents import returns_to_read_again
+from transforms.frames import accepted
+from transforms.fx import fx_rates_with_reasons
+from transforms.incremental import Batch
+from transforms.orders import orders_with_reasons, repriced_orders, with_reference_flags
+from transforms.products import products_with_reasons
+from transforms.returns import returns_with_reasons
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """What a dataset's cleaning may read: its new records, its silver, and the batches of the
+    datasets it depends on (no others)."""
+
+    ctx: JobContext
+    landed: DataFrame
+    silver: DataFrame
+    upstream: Mapping[str, Batch]
+
+    def current(self, dataset: str) -> DataFrame:
+        """Silver of a dataset this one depends on, as it will be after this batch."""
+        return self.upstream[dataset].current
+
+
+@dataclass(frozen=True)
+class Dataset:
+    source: BronzeSource
+    table: TableContract  # its silver table
+    suite: Suite  # the silver table's quality suite
+    clean: Callable[[Cleaning], DataFrame]  # every new record with its reason code (or none)
+    depends_on: tuple[str, ...] = ()
+    # Kept silver rows whose derived values an upstream batch changes, derived again.
+    refresh: Callable[[DataFrame, Mapping[str, Batch]], DataFrame] | None = None
+    # The order versions of a key rank in, newest first, when it is not the landing order.
+    newest_first: Callable[[], list[Column]] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.source.dataset
+
+
+def dependency_order(datasets: Sequence[Dataset]) -> list[Dataset]:
+    """The datasets so that each comes after those it depends on; otherwise as declared."""
+    names = {d.name for d in datasets}
+    for dataset in datasets:
+        unknown = set(dataset.depends_on) - names
+        if unknown:
+            raise ValueError(f"{dataset.name} depends on {sorted(unknown)}, which are not declared")
+    ordered: list[Dataset] = []
+    while len(ordered) < len(datasets):
+        done = {d.name for d in ordered}
+        ready = [d for d in datasets if d.name not in done and set(d.depends_on) <= done]
+        if not ready:
+            raise ValueError(f"datasets depend on each other in a cycle: {sorted(names - done)}")
+        ordered.append(ready[0])
+    return ordered
+
+
+def returns_read_again(cleaning: Cleaning) -> DataFrame:
+    """Returns of order lines this batch changed, read again from their files (those not read
+    anyway), so that they are linked and checked against the lines as they are now."""
+    ctx = cleaning.ctx
+    quarantine = ctx.tables.read(c.QUARANTINE_TABLES[c.RETURNS_SOURCE.domain])
+    changed_lines = cleaning.upstream["orders"].to_write()
+    files = returns_to_read_again(cleaning.silver, quarantine, changed_lines).collect()
+    new = ctx.run.inputs[c.RETURNS_SOURCE.prefix]
+    again = sorted(r.source_file for r in files if not any(uri.endswith("/" + r.source_file) for uri in new))
+    return ctx.bronze.reread(c.RETURNS_SOURCE, again)
+
+
+def repriced_kept_orders(kept: DataFrame, upstream: Mapping[str, Batch]) -> DataFrame:
+    """Kept order lines of a day and currency whose FX rate this batch published or corrected."""
+    fx = upstream["fx_rates"]
+    return repriced_orders(kept, accepted(fx.rows), fx.current)
+
+
+DATASETS = dependency_order(
+    [
+        Dataset(
+            c.FX_RATES_SOURCE,
+            c.SILVER_FX_RATES,
+            suites.SILVER_FX_RATES_SUITE,
+            clean=lambda x: fx_rates_with_reasons(x.landed),
+        ),
+        Dataset(
+            c.CUSTOMERS_SOURCE,
+            c.SILVER_CUSTOMERS,
+            suites.SILVER_CUSTOMERS_SUITE,
+            clean=lambda x: customers_with_reasons(x.landed, x.ctx.config.pii_hash_key),
+            newest_first=customer_versions_newest_first,
+        ),
+        Dataset(
+            c.PRODUCTS_SOURCE,
+            c.SILVER_PRODUCTS,
+            suites.SILVER_PRODUCTS_SUITE,
+            clean=lambda x: products_with_reasons(x.landed),
+        ),
+        Dataset(
+            c.ORDERS_SOURCE,
+            c.SILVER_ORDERS,
+            suites.SILVER_ORDERS_SUITE,
+            clean=lambda x: orders_with_reasons(x.landed, x.current("fx_rates")).transform(
+                with_reference_flags, x.current("customers"), x.current("products")
+            ),
+            depends_on=("fx_rates", "customers", "products"),
+            refresh=repriced_kept_orders,
+        ),
+        Dataset(
+            c.RETURNS_SOURCE,
+            c.SILVER_RETURNS,
+            suites.SILVER_RETURNS_SUITE,
+            clean=lambda x: returns_with_reasons(x.landed.unionByName(returns_read_again(x)), x.current("orders")),
+            depends_on=("orders",),
+        ),
+    ]
+)

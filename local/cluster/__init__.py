@@ -1,0 +1,1 @@
+"""A Spark standalone cluster on loopback, for running the lake on more than one process."""

@@ -1,0 +1,282 @@
+"""`python -m local ...`: generate sample data, run the lake, query it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from expectations.gate import QualityGateFailed
+from jobs.runtime.bookmarks import FileBookmarks
+from jobs.runtime.config import BOOKMARK_ENABLE, BOOKMARK_OPTIONS, DEFAULT_LAKE_ROOT, resolve_config
+from jobs.runtime.local import local_path
+from jobs.runtime.run_lock import JobAlreadyRunning
+from jobs.runtime.session import DEFAULT_DRIVER_MEMORY, local_session
+from jobs.runtime.storage import list_files, write_text
+from local.catalog.crawler import CrawlResult, crawl, held_back_lines, report_lines
+from local.catalog.glue_catalog import GluePublisher, local_tables
+from local.catalog.metastore import LocalCatalog
+from local.catalog.schema_inference import DEFAULT_SAMPLE_SIZE
+from local.cluster.standalone import STATE_FILE, LocalCluster, launch_cluster
+from local.runner.pipeline import PIPELINE, run_pipeline
+from local.runner.report import summary_lines, table_counts
+from local.sample.generator import GeneratorSettings, write_sample_lake
+
+log = logging.getLogger("sales_data_lake")
+
+
+def _add_lake_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lake",
+        default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT),
+        help="lake root folder (default: %(default)s)",
+    )
+    parser.add_argument("--master", default="local[*]", help="Spark master URL (default: %(default)s)")
+    parser.add_argument(
+        "--driver-memory",
+        default=os.environ.get("SDL_SPARK_DRIVER_MEMORY", DEFAULT_DRIVER_MEMORY),
+        help="memory of the Spark driver, which runs the tasks in local mode (default: %(default)s)",
+    )
+
+
+def _add_generator_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = GeneratorSettings()
+    parser.add_argument("--orders", type=int, default=defaults.orders, help="orders to generate")
+    parser.add_argument("--days", type=int, default=defaults.days, help="ingest days to generate")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
+    parser.add_argument("--start", type=date.fromisoformat, default=defaults.start, help="first day")
+
+
+def _add_crawl_arguments(parser: argparse.ArgumentParser, gates: bool = True) -> None:
+    parser.add_argument(
+        "--sample-size", type=int, default=DEFAULT_SAMPLE_SIZE, help="records sampled per text file (%(default)s)"
+    )
+    if not gates:  # in a run, as on AWS, the crawler never stops the jobs
+        return
+    parser.add_argument(
+        "--on-incompatible",
+        choices=("fail", "log"),
+        default="fail",
+        help="an incompatible schema change fails the crawl (exit 1) or is only logged (default: %(default)s)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="land sample sales data in bronze")
+    _add_lake_arguments(generate)
+    _add_generator_arguments(generate)
+
+    run = commands.add_parser("run", help="run the whole lake (generates sample data if bronze is empty)")
+    _add_lake_arguments(run)
+    _add_generator_arguments(run)
+    run.add_argument("--quality-mode", choices=("enforce", "warn"), default="enforce")
+    run.add_argument(
+        "--job-bookmark-option",
+        choices=BOOKMARK_OPTIONS,
+        default=BOOKMARK_ENABLE,
+        help="enable: read only new input and remember it; pause: read only new input; disable: read all",
+    )
+    run.add_argument("--full-refresh", action="store_true", help="rebuild gold from all of silver")
+    run.add_argument("--lock-wait-seconds", type=float, default=0, help="wait this long for a running job")
+    _add_crawl_arguments(run, gates=False)
+
+    crawl = commands.add_parser("crawl", help="discover bronze schemas and partitions into the catalog")
+    _add_lake_arguments(crawl)
+    _add_crawl_arguments(crawl)
+    crawl.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+
+    bookmarks = commands.add_parser("bookmarks", help="show, reset or rewind a job's bookmark")
+    bookmarks.add_argument("action", choices=("show", "reset", "rewind"))
+    bookmarks.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
+    bookmarks.add_argument("--job", required=True, choices=[name for name, _ in PIPELINE], help="the job")
+    bookmarks.add_argument("--run", help="rewind: the committed run to go back to (see `show`)")
+
+    publish = commands.add_parser(
+        "publish-catalog", help="publish the local catalog to the AWS Glue Data Catalog (AWS config from the env)"
+    )
+    _add_lake_arguments(publish)
+    publish.add_argument(
+        "--rebase",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="publish locations under OLD as under NEW, e.g. /home/me/lake=s3://bucket/lake (repeatable)",
+    )
+
+    cluster = commands.add_parser("cluster", help="start or stop a Spark standalone cluster on this machine")
+    cluster.add_argument("action", choices=("start", "stop"))
+    cluster.add_argument("--dir", type=Path, default=Path("cluster"), help="logs and state (default: %(default)s)")
+    cluster.add_argument("--workers", type=int, default=2, help="workers to start (default: %(default)s)")
+    cluster.add_argument("--cores", type=int, default=1, help="cores per worker (default: %(default)s)")
+    cluster.add_argument("--memory", default="2g", help="memory per worker (default: %(default)s)")
+    cluster.add_argument("--port", type=int, default=7077, help="the master's port (default: %(default)s)")
+
+    query = commands.add_parser("query", help="run Spark SQL against the lake's catalog")
+    _add_lake_arguments(query)
+    query.add_argument("sql", nargs="+", help="one or more statements, run in order")
+    query.add_argument(
+        "--json", action="store_true", help="one JSON line per statement (statement, columns, rows) instead of tables"
+    )
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> GeneratorSettings:
+    return GeneratorSettings(orders=args.orders, days=args.days, seed=args.seed, start=args.start)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    lake = Path(args.lake)
+    truth = write_sample_lake(lake / "bronze", lake / "ground_truth", _settings(args))
+    records = truth["record_outcomes"]
+    files = {path for path, _, _ in records}
+    print(f"landed {len(records)} records in {len(files)} files under {lake / 'bronze'}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    job_argv = [
+        *("--lake_root", args.lake, "--quality_mode", args.quality_mode),
+        *("--job-bookmark-option", args.job_bookmark_option, "--full_refresh", str(args.full_refresh)),
+        *("--lock_wait_seconds", str(args.lock_wait_seconds)),
+    ]
+    config = resolve_config(job_argv, os.environ)
+    seconds: dict[str, float] = {}
+
+    started = time.time()
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
+    seconds["start spark"] = round(time.time() - started, 2)
+
+    if not list_files(spark, config.bronze_uri):
+        started = time.time()
+        cmd_generate(args)
+        seconds["generate sample data"] = round(time.time() - started, 2)
+
+    started = time.time()
+    crawled = crawl_bronze(spark, config, args)  # what it holds back is reported; the jobs run
+    seconds["crawl bronze"] = round(time.time() - started, 2)
+
+    try:
+        run = run_pipeline(spark, job_argv, dict(os.environ))
+    except (QualityGateFailed, JobAlreadyRunning) as failure:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        return 1
+    seconds.update(run.seconds)
+
+    lines = summary_lines(config, list(run.records.values()), table_counts(spark), seconds, held_back_lines(crawled))
+    report_uri = config.state_path("reports", "latest.md")
+    write_text(spark, report_uri, "\n".join(lines) + "\n")
+    print("\n".join(lines + [f"  report      {report_uri}"]))
+    return 0
+
+
+def crawl_bronze(spark, config, args: argparse.Namespace, dry_run: bool = False) -> CrawlResult:
+    """Crawl bronze into the local catalog and print what was found."""
+    bronze = local_path(config.bronze_uri)
+    result = crawl(bronze, LocalCatalog(spark), sample_size=args.sample_size, dry_run=dry_run)
+    print("\n".join(report_lines(result, bronze)))
+    return result
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
+    return crawl_bronze(spark, config, args, dry_run=args.dry_run).exit_code(args.on_incompatible)
+
+
+def cmd_bookmarks(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    store = FileBookmarks(local_path(config.state_uri), args.job)
+    if args.action == "reset":
+        store.reset()
+        print(f"{args.job}: bookmark reset; its next run reads every landed file")
+    elif args.action == "rewind":
+        if not args.run:
+            raise SystemExit("rewind needs --run RUN_ID (one of the runs `show` lists)")
+        try:
+            store.rewind(args.run)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
+        print(f"{args.job}: bookmark rewound to after run {args.run}; later input will be read again")
+    files = store.summary()
+    print(f"{args.job}: committed runs: {', '.join(store.runs()) or 'none'}")
+    print("\n".join(f"  {name}: {n} file(s) read" for name, n in files.items()) or "  nothing read yet")
+    return 0
+
+
+def _rebases(pairs: list[str]) -> dict[str, str]:
+    bad = [pair for pair in pairs if "=" not in pair]
+    if bad:
+        raise SystemExit(f"--rebase takes OLD=NEW, got {bad[0]!r}")
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def cmd_publish_catalog(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
+    try:
+        publisher = GluePublisher(boto3.client("glue"), _rebases(args.rebase))
+        report = publisher.publish(local_tables(LocalCatalog(spark)))
+    except (BotoCoreError, ClientError) as error:
+        print(f"FAILED: the Glue Data Catalog refused or could not be reached: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    if args.action == "stop":
+        if not (args.dir / STATE_FILE).exists():
+            print(f"no cluster started from {args.dir}")
+            return 1
+        LocalCluster.load(args.dir).stop()
+        (args.dir / STATE_FILE).unlink()
+        print("cluster stopped")
+        return 0
+    cluster = launch_cluster(args.dir, args.workers, args.cores, args.memory, port=args.port)
+    cluster.wait_until_up()
+    cluster.save()
+    print(f"master {cluster.master_url} (web UI {cluster.ui_url}), {args.workers} worker(s); logs in {args.dir}")
+    print(f"run the lake on it:  make run-local SPARK_MASTER={cluster.master_url}")
+    print("stop it:             make cluster-stop")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
+    for statement in args.sql:
+        result = spark.sql(statement)
+        if args.json:
+            rows = [list(row) for row in result.collect()]
+            print(json.dumps({"statement": statement, "columns": result.columns, "rows": rows}, default=str))
+            continue
+        print(f"> {statement}")
+        result.show(1000, truncate=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    commands = {
+        "generate": cmd_generate,
+        "run": cmd_run,
+        "crawl": cmd_crawl,
+        "bookmarks": cmd_bookmarks,
+        "publish-catalog": cmd_publish_catalog,
+        "cluster": cmd_cluster,
+        "query": cmd_query,
+    }
+    return commands[args.command](args)

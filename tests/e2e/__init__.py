@@ -1,0 +1,1 @@
+"""Whole pipeline runs on tiny generated data (marked slow)."""

@@ -1,0 +1,216 @@
+"""End to end on tiny generated data: every gold table equals the generator's ground truth,
+every kind of mess is quarantined with its reason, PII never reaches silver or gold in clear
+text, and no record is lost."""
+
+import json
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench.compare import compare_gold, outcome_differences
+from bench.duckdb_pipeline import GOLD as TWIN_GOLD
+from bench.duckdb_pipeline import run as run_twin
+from bench.engines import export_gold
+from jobs.runtime.config import LOCAL_PII_HASH_KEY
+from jobs.runtime.failpoints import ENV_VARIABLE
+from jobs.runtime.run_record import RunRecord
+from local.cluster.standalone import cluster_environment, launch_cluster
+from local.runner.pipeline import run_pipeline
+from local.sample.generator import write_sample_lake
+from tests.helpers.gold_truth import gold_differences
+from tests.helpers.sample_lakes import SETTINGS, records_in_file
+from tests.helpers.spark import forget_catalog
+from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES, SOURCES
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def built_lake(spark, tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e") / "lake"
+    forget_catalog(spark)
+    truth = write_sample_lake(root / "bronze", root / "ground_truth", SETTINGS)
+    run = run_pipeline(spark, ["--lake_root", str(root)], {})
+    return root, truth, run
+
+
+@pytest.mark.parametrize("table", GOLD_TABLES, ids=lambda t: t.qualified_name)
+def test_gold_table_equals_ground_truth(spark, built_lake, table):
+    _, truth, _ = built_lake
+    assert gold_differences(spark.table(table.qualified_name).collect(), truth[table.name], table) == []
+
+
+def _quarantined(spark):
+    rows = []
+    for table in QUARANTINE_TABLES.values():
+        rows += spark.table(table.qualified_name).select("source_file", "source_line", "reject_reason").collect()
+    return rows
+
+
+def test_every_kind_of_mess_is_quarantined_with_its_reason(spark, built_lake):
+    _, truth, _ = built_lake
+    expected = {(path, line): reason for path, line, reason in truth["record_outcomes"] if reason is not None}
+    actual = {(r.source_file, r.source_line): r.reject_reason for r in _quarantined(spark)}
+    assert actual == expected
+    assert {
+        "MISSING_FX_RATE",
+        "BAD_EMAIL",
+        "MISSING_COUNTRY",
+        "ORPHAN_RETURN",
+        "NEGATIVE_PRICE",
+        "BAD_RATE",
+        "WRONG_FIELD_COUNT",
+        "DUPLICATE_SUPERSEDED",
+    } <= set(actual.values())
+
+
+def test_accepted_records_are_exactly_the_silver_rows(spark, built_lake):
+    _, truth, _ = built_lake
+    expected = Counter((path, line) for path, line, reason in truth["record_outcomes"] if reason is None)
+    actual = Counter()
+    for table in SILVER_TABLES:
+        actual.update((r.source_file, r.source_line) for r in spark.table(table.qualified_name).collect())
+    assert actual == expected
+
+
+def test_rows_in_equals_silver_plus_quarantined_per_file(spark, built_lake):
+    root, _, run = built_lake
+    landed = {str(p.relative_to(root / "bronze")): records_in_file(p) for p in (root / "bronze").rglob("*.*")}
+    kept = Counter(r.source_file for r in _quarantined(spark))
+    for table in SILVER_TABLES:
+        kept.update(r.source_file for r in spark.table(table.qualified_name).select("source_file").collect())
+    assert dict(kept) == landed
+    ledgers = run.records["bronze_to_silver"].ledger.values()
+    assert sum(ledger.rows_in for ledger in ledgers) == sum(landed.values())
+
+
+def test_no_pii_in_clear_text_in_silver_or_gold(spark, built_lake):
+    _, truth, _ = built_lake
+    pii = {v.strip().lower() for v in truth["pii_values"]}
+    for table in SILVER_TABLES + GOLD_TABLES:
+        for row in spark.table(table.qualified_name).collect():
+            for value in row:
+                assert not (isinstance(value, str) and value.strip().lower() in pii), (table.qualified_name, value)
+
+
+def test_the_benchmarks_duckdb_twin_agrees_with_the_spark_jobs(spark, built_lake, tmp_path):
+    """`make bench` times the same rules written in DuckDB SQL: on this sample (every kind of
+    mess) the twin puts each dataset's records where the jobs do and builds the same gold."""
+    root, _, run = built_lake
+    export_gold(spark, tmp_path / "spark-gold")
+    twin = run_twin(root / "bronze", tmp_path / "duckdb-lake", LOCAL_PII_HASH_KEY, threads=1)
+    for relation, table in TWIN_GOLD.items():
+        (tmp_path / "duckdb-gold" / table.qualified_name).mkdir(parents=True)
+        twin.sql(f"COPY {relation} TO '{tmp_path}/duckdb-gold/{table.qualified_name}/part-0.parquet' (FORMAT parquet)")
+    agreement = compare_gold(tmp_path / "spark-gold", tmp_path / "duckdb-gold")
+    assert [a.table for a in agreement if not a.agrees] == [] and all(a.rows[0] > 0 for a in agreement), agreement
+    ledgers = run.records["bronze_to_silver"].ledger
+    spark_outcomes = {dataset: ledger.outcomes for dataset, ledger in ledgers.items()}
+    assert outcome_differences(spark_outcomes, twin.outcomes()) == []
+    assert twin.outcomes()["orders"]["WRONG_FIELD_COUNT"] > 0
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A Spark standalone master and two workers on 127.0.0.1, starting (see `wait_until_up`);
+    stopped after the module."""
+    running = launch_cluster(tmp_path_factory.mktemp("cluster"), workers=2, cores_per_worker=1, worker_memory="1g")
+    yield running
+    running.stop()
+
+
+def gold_fingerprints(table) -> str:
+    """One row per gold table: its name, row count and an order-free hash of all its rows."""
+    return (
+        f"SELECT '{table.qualified_name}' AS t, count(*) AS n, "
+        f"sum(CAST(xxhash64(*) AS DECIMAL(38, 0))) AS fingerprint FROM {table.qualified_name}"
+    )
+
+
+def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mode_run(
+    spark, built_lake, cluster, tmp_path
+):
+    """`make run-local`'s command, in its own process, builds the module's sample lake but is
+    killed (SIGKILL) after silver is written and before the bookmark commit: the lock file stays
+    behind and no bookmark exists. The rerun, pointed at a standalone cluster (tasks in executors
+    on two workers), takes the lock over, reads the same files again and ends with the gold the
+    in-process local-mode run built; a new process then finds every table by name."""
+    lake = tmp_path / "lake"
+    common = [sys.executable, "-m", "local"]
+    generated = ["--orders", str(SETTINGS.orders), "--days", str(SETTINGS.days), "--seed", str(SETTINGS.seed)]
+    run_command = [
+        *common, "run", "--lake", str(lake), *generated, "--start", SETTINGS.start.isoformat(), "--driver-memory", "1g",
+    ]  # fmt: skip
+    killed = subprocess.run(
+        [*run_command, "--master", "local[2]"],  # a lake begun in local mode goes on on the cluster
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**cluster_environment(), ENV_VARIABLE: "bronze_to_silver:before bookmark commit"},
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert (lake / "state" / "locks" / "bronze_to_silver.lock").exists()
+    assert not (lake / "state" / "bookmarks" / "bronze_to_silver" / "current.json").exists()
+
+    cluster.wait_until_up()  # its JVMs started while the first run ran
+    on_cluster = [*run_command, "--master", cluster.master_url]
+    run = subprocess.run(on_cluster, cwd=REPO, capture_output=True, text=True, timeout=600, env=cluster_environment())
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "taking over the lock" in run.stderr
+    assert "rows_in == rows_silver + rows_quarantined" in run.stdout and "customer_gold.customer_ltv" in run.stdout
+    assert "Crawler: 5 dataset(s)" in run.stdout and "sales_bronze.orders" in run.stdout
+    truth = json.loads((lake / "ground_truth" / "ground_truth.json").read_text())
+    killed_run, rerun = [  # run ids start with their UTC time: the killed run's record first
+        RunRecord.from_json(json.loads(path.read_text()))
+        for path in sorted((lake / "state" / "runs" / "bronze_to_silver").glob("*.json"))
+    ]
+    assert rerun.status == "succeeded" and rerun.inputs == killed_run.inputs  # the same files, read again
+    to_silver = sum(ledger.rows_silver for ledger in rerun.ledger.values())
+    quarantined = sum(ledger.rows_quarantined for ledger in rerun.ledger.values())
+    accepted = sum(1 for _, _, reason in truth["record_outcomes"] if reason is None)
+    assert (to_silver, quarantined) == (accepted, len(truth["record_outcomes"]) - accepted)
+    # The tasks ran in executors both workers started, not in the driver.
+    assert {folder.parent.parent.name for folder in cluster.executor_folders()} == {"worker-0", "worker-1"}
+    assert cluster.master_url.startswith("spark://127.0.0.1:") and cluster.alive_workers() == 2
+
+    union = " UNION ALL ".join(
+        f"SELECT '{t.qualified_name}' AS t, count(*) AS n FROM {t.qualified_name}" for t in ALL_TABLES
+    )
+    fingerprints = " UNION ALL ".join(gold_fingerprints(t) for t in GOLD_TABLES)
+    databases = sorted({t.database for t in ALL_TABLES} | {s.qualified_name.split(".")[0] for s in SOURCES})
+    statements = [union, fingerprints, *(f"SHOW TABLES IN {db}" for db in databases), "DESCRIBE sales_bronze.returns"]
+    query = subprocess.run(
+        [*common, "query", "--json", "--lake", str(lake), "--master", "local[1]", *statements],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert query.returncode == 0, query.stderr[-3000:]
+    printed = [json.loads(line) for line in query.stdout.splitlines() if line.startswith("{")]
+    results = {result["statement"]: [[str(v) for v in row] for row in result["rows"]] for result in printed}
+    found = {cells[0]: int(cells[1]) for cells in results[union]}
+    assert set(found) == {t.qualified_name for t in ALL_TABLES}
+    assert all(found[t.qualified_name] > 0 for t in SILVER_TABLES + GOLD_TABLES)
+    local_mode = [[str(v) for v in row] for row in spark.sql(fingerprints).collect()]  # the module's lake
+    assert results[fingerprints] == local_mode
+
+    listed = {f"{cells[0]}.{cells[1]}" for db in databases for cells in results[f"SHOW TABLES IN {db}"]}
+    assert listed == {t.qualified_name for t in ALL_TABLES} | {s.qualified_name for s in SOURCES}
+    described = [tuple(cells[:2]) for cells in results["DESCRIBE sales_bronze.returns"]]
+    assert described[:7] == [
+        ("return_id", "string"),
+        ("order_id", "string"),
+        ("line_no", "int"),
+        ("quantity", "int"),
+        ("reason", "string"),
+        ("returned_at", "string"),
+        ("ingest_date", "string"),
+    ]
+    assert ("# Partition Information", "") in described

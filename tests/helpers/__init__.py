@@ -1,0 +1,1 @@
+"""What several test modules share: lakes, landed files, AWS settings, ground truth."""

@@ -1,0 +1,41 @@
+"""Helpers for tests on the shared SparkSession."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from transforms.bronze import CSV_DELIMITER, header_names
+
+
+def forget_catalog(spark) -> None:
+    """Drop every database but `default`: the suite shares one metastore, while a new lake
+    starts with an empty catalog (a lake's catalog pointing into another lake is an error)."""
+    for database in spark.catalog.listDatabases():
+        if database.name != "default":
+            spark.sql(f"DROP DATABASE IF EXISTS {database.name} CASCADE")
+
+
+def with_csv_header(lines: DataFrame) -> DataFrame:
+    """CSV lines as the reader gives them: each with its file's first line as header names."""
+    first = lines.groupBy("source_file").agg(
+        F.min_by("raw_record", "source_line").alias("_header"), F.min("source_line").alias("header_line")
+    )
+    named = lines.join(first, "source_file").withColumn("header_names", header_names(F.col("_header"), CSV_DELIMITER))
+    return named.drop("_header")
+
+
+@contextmanager
+def spark_settings(spark, values: dict[str, str]) -> Iterator[None]:
+    """Session settings changed for the block (collect inside it: plans read them when run)."""
+    before = {key: spark.conf.get(key, None) for key in values}
+    for key, value in values.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            spark.conf.unset(key) if value is None else spark.conf.set(key, value)

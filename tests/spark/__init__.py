@@ -1,0 +1,1 @@
+"""Transforms, the job-context seam and the catalog on the shared SparkSession."""

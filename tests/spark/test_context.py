@@ -1,0 +1,94 @@
+"""The job-context seam: sources, sinks, catalog, quality results, run records; Glue and local."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jobs.runtime.local import local_context
+from jobs.runtime.run_record import Ledger, RunRecord
+from local.sample.generator import GeneratorSettings, generate
+from transforms.contracts import GOLD_DAILY_SALES, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, SILVER_RETURNS
+from transforms.frames import ContractViolation
+
+
+def _land(lake, day, text):
+    folder = Path(lake.bronze_uri) / ORDERS_SOURCE.prefix / f"ingest_date={day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"orders_{day}.csv").write_text(text)
+
+
+def test_bronze_lines_carry_file_line_and_ingest_date(spark, lake):
+    _land(lake, "2026-01-02", "h\na\n\nb\n")
+    ctx = local_context("test", lake, spark)
+    rows = sorted(ctx.bronze.read(ORDERS_SOURCE).collect())
+    file = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
+    assert [tuple(r) for r in rows] == [  # CSV lines also carry their file's header names
+        (file, 1, dt.date(2026, 1, 2), "h", 1, ["h"]),
+        (file, 2, dt.date(2026, 1, 2), "a", 1, ["h"]),
+        (file, 4, dt.date(2026, 1, 2), "b", 1, ["h"]),
+    ]
+
+
+def test_no_landed_files_gives_an_empty_frame(spark, lake):
+    ctx = local_context("test", lake, spark)
+    assert ctx.bronze.read(ORDERS_SOURCE).count() == 0
+
+
+def test_parquet_and_avro_rows_become_json_records_numbered_in_file_order(spark, lake):
+    files, _ = generate(GeneratorSettings(orders=20, days=1, seed=1))
+    for relative, content in files.items():
+        target = Path(lake.bronze_uri) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    ctx = local_context("test", lake, spark)
+    products = ctx.bronze.read(PRODUCTS_SOURCE).orderBy("source_line").collect()
+    assert [r.source_line for r in products] == list(range(1, len(products) + 1))
+    assert products[0].source_file == "product/products/ingest_date=2026-01-27/products_2026-01-27.parquet"
+    assert json.loads(products[2].raw_record)["sku"] == "SKU-0003"
+    returns = ctx.bronze.read(RETURNS_SOURCE).orderBy("source_line").collect()
+    assert returns and {"return_id", "order_id", "line_no", "quantity"} <= set(json.loads(returns[0].raw_record))
+    assert returns[0].ingest_date == dt.date(2026, 1, 27)
+
+
+def test_a_table_never_written_reads_as_empty(spark, lake):
+    assert local_context("test", lake, spark).tables.read(SILVER_RETURNS).count() == 0
+
+
+def _daily(spark, day, revenue):
+    money = Decimal(revenue)
+    return spark.createDataFrame(
+        [("EMEA", "online", money, Decimal(0), money, 1, 1, money, day)], GOLD_DAILY_SALES.schema
+    )
+
+
+def test_written_tables_are_registered_and_rewrite_only_their_partitions(spark, lake):
+    ctx = local_context("test", lake, spark)
+    d1, d2 = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
+    ctx.tables.write(_daily(spark, d1, 1).unionByName(_daily(spark, d2, 2)), GOLD_DAILY_SALES)
+    ctx.tables.write(_daily(spark, d2, 5), GOLD_DAILY_SALES)  # rerun of day 2 only
+    rows = spark.sql("SELECT order_date, revenue_usd FROM sales_gold.daily_sales ORDER BY order_date").collect()
+    assert [(r.order_date, int(r.revenue_usd)) for r in rows] == [(d1, 1), (d2, 5)]
+    partitions = [r[0] for r in spark.sql("SHOW PARTITIONS sales_gold.daily_sales").collect()]
+    assert partitions == ["order_date=2026-01-01", "order_date=2026-01-02"]
+
+
+def test_a_frame_missing_contract_columns_is_refused(spark, lake):
+    ctx = local_context("test", lake, spark)
+    with pytest.raises(ContractViolation, match="avg_order_value_usd"):
+        ctx.tables.write(_daily(spark, dt.date(2026, 1, 1), 1).drop("avg_order_value_usd"), GOLD_DAILY_SALES)
+
+
+def test_commit_writes_the_run_record(spark, lake):
+    ctx = local_context("test_job", lake, spark)
+    ctx.run.metric("rows", 3)
+    ctx.run.record_ledger("orders", Ledger.of([("a", "accepted", 2), ("a", "BAD_PRICE", 1)]))
+    with ctx.step("a step"):
+        pass
+    record = ctx.commit()
+    saved = json.loads((Path(lake.state_uri) / "runs" / "test_job" / f"{ctx.run_id}.json").read_text())
+    assert saved["metrics"] == {"rows": 3, "orders.rows_in": 3, "orders.rows_silver": 2, "orders.rows_quarantined": 1}
+    assert saved["status"] == "succeeded" and list(saved["steps"]) == ["a step"]
+    assert RunRecord.from_json(saved) == record  # the saved record reads back as the run's own

@@ -1,0 +1,254 @@
+"""The jobs started the way AWS Glue starts them: the script path, then Glue's own arguments
+(`--JOB_ID`, `--JOB_RUN_ID`, `--JOB_NAME` with the name Terraform gives the job, the bookmark
+option, `--TempDir`) and every default argument of its `aws_glue_job`, rendered from infra/
+with the example settings (s3:// mapped to local folders), in several orders, through
+awsglue's real getResolvedOptions. GlueContext and Job are the stand-ins of local.runner.glue_run,
+which enforce what Glue's own classes require; the PII key comes from Secrets Manager on a
+moto server. The log lines the jobs write are matched against infra/'s metric filters."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import awsglue.context
+import awsglue.job
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from expectations.gate import ExpectationOutcome, QualityGateFailed, SuiteResult
+from jobs import bronze_to_silver, silver_to_gold
+from jobs.runtime.entry import LOG_FORMAT, run_job
+from local.runner.glue_run import CALLS_VARIABLE, GlueContextStandIn, JobStandIn
+from local.sample.generator import GeneratorSettings, write_sample_lake
+from tests.helpers.aws import put_secret
+from tests.helpers.gold_truth import gold_differences
+from tests.helpers.infra_model import REPO, DeployedJob, block, deployed_jobs
+from transforms.contracts import GOLD_TABLES, PRODUCTS_SOURCE, QUARANTINE_TABLES
+
+PII_KEY = "glue-shaped-test-key"
+SECRET_NAME = "sdl-dev/pii-hash-key"
+GLUE_IDENTITY = ("--JOB_ID", "--JOB_RUN_ID", "--JOB_NAME", "--job-bookmark-option", "--TempDir")
+ORDERS = (  # Glue does not document its order: the jobs must not depend on one
+    ("--JOB_ID", "--JOB_RUN_ID", "--job-bookmark-option", "--TempDir", "--JOB_NAME"),
+    ("--JOB_NAME", "--JOB_ID", "--TempDir", "--JOB_RUN_ID", "--job-bookmark-option"),
+    ("--job-bookmark-option", "--JOB_RUN_ID", "--JOB_NAME", "--TempDir", "--JOB_ID"),
+)
+
+
+def local_arguments(job: DeployedJob, root: Path, secret_arn: str) -> dict[str, str]:
+    """The job's default arguments with every s3:// location under `root/s3/` and the secret
+    as the moto server names it."""
+    mapped = {k: v.replace("s3://", f"file:{root}/s3/") for k, v in job.default_arguments.items()}
+    return mapped | {"--pii_hash_key_secret": secret_arn}
+
+
+def glue_command_line(job: DeployedJob, arguments: dict[str, str], run_id: str, order=ORDERS[0]) -> list[str]:
+    identity = {
+        "--JOB_ID": f"j_{job.key}",
+        "--JOB_RUN_ID": run_id,
+        "--JOB_NAME": job.name,
+        "--job-bookmark-option": arguments["--job-bookmark-option"],
+        "--TempDir": arguments["--TempDir"],
+    }
+    rest = sorted((k, v) for k, v in arguments.items() if k not in identity)
+    pairs = [(name, identity[name]) for name in order] + rest
+    return [str(REPO / "jobs" / job.script)] + [token for pair in pairs for token in pair]
+
+
+def recorded_calls(path: Path) -> list[list]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@pytest.fixture
+def glue_stand_ins(monkeypatch, tmp_path):
+    monkeypatch.setattr(awsglue.context, "GlueContext", GlueContextStandIn)
+    monkeypatch.setattr(awsglue.job, "Job", JobStandIn)
+    calls = tmp_path / "glue-calls.jsonl"
+    monkeypatch.setenv(CALLS_VARIABLE, str(calls))
+    return calls
+
+
+@pytest.fixture
+def job_lines():
+    """The lake's log lines as a job writes them to stderr (Glue: <prefix>/output)."""
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.emit = lambda record: lines.append(handler.format(record))  # type: ignore[method-assign]
+    logger = logging.getLogger("sales_data_lake")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield lines
+    logger.removeHandler(handler)
+
+
+def run_in_process(job_module, argv: list[str], monkeypatch, main=None) -> tuple[int, list]:
+    """`run_job` exactly as the script's __main__ calls it, with `sys.argv` as Glue sets it."""
+    opened = []
+
+    def record_and_commit(ctx):
+        opened.append(ctx)
+        return (main or (lambda c: c.commit()))(ctx)
+
+    monkeypatch.setattr(sys, "argv", argv)
+    return run_job(record_and_commit, job_module.JOB, job_module.ARGUMENTS), opened
+
+
+@pytest.mark.parametrize("order", ORDERS, ids=lambda o: o[0].strip("-"))
+def test_glue_starts_each_job_with_its_own_identity_in_any_argument_order(
+    spark, aws, glue_stand_ins, tmp_path, monkeypatch, order
+):
+    spark.conf.set("spark.sql.ansi.enabled", "false")  # whatever the platform's default
+    job = deployed_jobs()["silver_to_gold"]
+    arguments = local_arguments(job, tmp_path, put_secret(SECRET_NAME, PII_KEY))
+    exit_code, opened = run_in_process(silver_to_gold, glue_command_line(job, arguments, "jr_7", order), monkeypatch)
+
+    assert exit_code == 0 and len(opened) == 1
+    ctx = opened[0]
+    assert (ctx.job_name, ctx.run_id, ctx.config.pii_hash_key) == ("silver_to_gold", "jr_7", PII_KEY)
+    assert ctx.config.gold_uri == f"file:{tmp_path}/s3/sdl-dev-gold-123456789012"
+    assert spark.conf.get("spark.sql.ansi.enabled") == "true"
+    assert recorded_calls(glue_stand_ins) == [
+        ["GlueContext"],
+        [
+            "Job.init",
+            "sdl-dev-silver_to_gold",
+            {
+                "JOB_NAME": "sdl-dev-silver_to_gold",
+                "JOB_ID": "j_silver_to_gold",
+                "JOB_RUN_ID": "jr_7",
+                "job_bookmark_option": "job-bookmark-enable",
+            },
+        ],
+        ["Job.commit"],
+    ]
+    # State under the job's own name, where the local runner and the next job look for it.
+    assert (tmp_path / "s3/sdl-dev-artifacts-123456789012/state/runs/silver_to_gold/jr_7.json").exists()
+
+
+def test_a_glue_run_without_the_secret_or_with_a_clear_text_key_fails(
+    spark, aws, glue_stand_ins, tmp_path, monkeypatch, caplog
+):
+    job = deployed_jobs()["bronze_to_silver"]
+    arguments = local_arguments(job, tmp_path, put_secret(SECRET_NAME, PII_KEY))
+    without_secret = {k: v for k, v in arguments.items() if k != "--pii_hash_key_secret"}
+    exit_code, opened = run_in_process(bronze_to_silver, glue_command_line(job, without_secret, "jr_1"), monkeypatch)
+    assert (exit_code, opened) == (1, [])
+    assert "--pii_hash_key_secret must name the Secrets Manager secret" in caplog.text
+    clear_text = arguments | {"--pii_hash_key": "in-the-job-arguments"}
+    exit_code, opened = run_in_process(bronze_to_silver, glue_command_line(job, clear_text, "jr_2"), monkeypatch)
+    assert (exit_code, opened) == (1, [])
+    assert "the PII hash key is not a job argument" in caplog.text
+    missing = arguments | {"--pii_hash_key_secret": "sdl-dev/no-such-secret"}
+    exit_code, opened = run_in_process(bronze_to_silver, glue_command_line(job, missing, "jr_3"), monkeypatch)
+    assert (exit_code, opened) == (1, [])
+    assert "cannot read the PII hash key from sdl-dev/no-such-secret" in caplog.text
+
+
+# ---- monitoring: the filters see the lines the jobs write -------------------------------
+def filter_matches(pattern: str, line: str) -> bool:
+    """CloudWatch Logs' filter pattern for unstructured lines: every term (a word, or a phrase
+    in double quotes) must occur in the line, case-sensitively."""
+    terms = [quoted or bare for quoted, bare in re.findall(r'"([^"]*)"|(\S+)', pattern)]
+    assert terms, f"empty pattern {pattern!r}"
+    return all(term in line for term in terms)
+
+
+def test_the_filter_pattern_reading_can_fail():
+    assert filter_matches('"[silver_to_gold] run committed"', "x INFO [silver_to_gold] run committed (r)")
+    assert not filter_matches('"[silver_to_gold] run committed"', "x INFO [sdl-dev-silver_to_gold] run committed")
+    assert not filter_matches("quality failed", "quality gate passed")
+
+
+def metric_filter(name: str) -> dict:
+    return block("aws_cloudwatch_log_metric_filter", f"aws_cloudwatch_log_metric_filter.{name}")
+
+
+def test_the_metric_filters_watch_the_group_glue_writes_to_and_match_the_real_lines(
+    spark, aws, glue_stand_ins, tmp_path, monkeypatch, job_lines
+):
+    jobs = deployed_jobs()
+    output_group = f"{jobs['silver_to_gold'].default_arguments['--custom-logGroup-prefix']}/output"
+    committed, quality = metric_filter("gold_committed"), metric_filter("quality_failed")
+    assert committed["log_group_name"] == quality["log_group_name"] == output_group
+
+    secret = put_secret(SECRET_NAME, PII_KEY)
+    for job_module in (bronze_to_silver, silver_to_gold):
+        job = jobs[job_module.JOB]
+        argv = glue_command_line(job, local_arguments(job, tmp_path, secret), f"jr_{job.key}")
+        assert run_in_process(job_module, argv, monkeypatch)[0] == 0
+    gold_lines = [line for line in job_lines if filter_matches(committed["pattern"], line)]
+    assert len(gold_lines) == 1 and "[silver_to_gold] run committed (jr_silver_to_gold)" in gold_lines[0]
+
+    failure = ExpectationOutcome("expect_column_values_to_not_be_null", "order_id", "critical", False, 2, [])
+    gate = QualityGateFailed(SuiteResult("silver_orders", False, [failure]))
+
+    def failing(ctx):
+        raise gate
+
+    job = jobs["bronze_to_silver"]
+    argv = glue_command_line(job, local_arguments(job, tmp_path, secret), "jr_failing")
+    assert run_in_process(bronze_to_silver, argv, monkeypatch, main=failing)[0] == 1
+    assert (
+        [line for line in job_lines if filter_matches(quality["pattern"], line)]
+        == [line for line in job_lines if "ERROR bronze_to_silver failed: quality gate failed" in line]
+        != []
+    )
+
+
+# ---- the whole pipeline as the Glue workflow runs it -------------------------------------
+def workflow_order(jobs: dict[str, DeployedJob]) -> list[DeployedJob]:
+    """The jobs in the order the workflow's triggers start them (each after the one it names)."""
+    ordered = [job for job in jobs.values() if job.after is None]
+    while len(ordered) < len(jobs):
+        ordered += [job for job in jobs.values() if job.after == ordered[-1].key]
+    return ordered
+
+
+def truncated_parquet(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({"sku": ["SKU-9999"] * 50, "price": [1.5] * 50}), path)
+    path.write_bytes(path.read_bytes()[:-40])  # the footer is gone
+
+
+@pytest.mark.slow
+def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(spark, aws, tmp_path):
+    secret = put_secret(SECRET_NAME, PII_KEY)
+    jobs = deployed_jobs()
+    arguments = {key: local_arguments(job, tmp_path, secret) for key, job in jobs.items()}
+    bronze = Path(arguments["bronze_to_silver"]["--bronze_uri"].removeprefix("file:"))
+    truth = write_sample_lake(bronze, tmp_path / "truth", GeneratorSettings(orders=60, days=2, seed=3))
+    poison = bronze / PRODUCTS_SOURCE.prefix / "ingest_date=2026-01-02" / "products_truncated.parquet"
+    truncated_parquet(poison)
+
+    calls = tmp_path / "glue-calls.jsonl"
+    environment = os.environ | {CALLS_VARIABLE: str(calls)}  # the AWS variables `aws` set
+    manifests = {}
+    for n, job in enumerate(workflow_order(jobs)):
+        argv = glue_command_line(job, arguments[job.key], f"jr_{n}", ORDERS[n % len(ORDERS)])
+        finished = subprocess.run(
+            [sys.executable, "-m", "local.runner.glue_run", *argv],
+            cwd=REPO,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert finished.returncode == 0, finished.stderr[-3000:]
+        state = Path(arguments[job.key]["--state_uri"].removeprefix("file:"))
+        manifests[job.key] = json.loads((state / "runs" / job.key / f"jr_{n}.json").read_text())
+
+    assert [call[0] for call in recorded_calls(calls)] == ["GlueContext", "Job.init", "Job.commit"] * 2
+    outputs = manifests["silver_to_gold"]["outputs"]
+    for table in GOLD_TABLES:
+        rows = spark.read.parquet(outputs[table.qualified_name].removeprefix("file:")).collect()
+        assert gold_differences(rows, truth[table.name], table) == [], table.qualified_name
+    quarantine = manifests["bronze_to_silver"]["outputs"][QUARANTINE_TABLES[PRODUCTS_SOURCE.domain].qualified_name]
+    unreadable = spark.read.parquet(quarantine.removeprefix("file:")).where("reject_reason = 'UNREADABLE_FILE'")
+    assert [r.source_file for r in unreadable.collect()] == [str(poison.relative_to(bronze))]

@@ -1,0 +1,100 @@
+"""The quality gate: a seeded violation fails the job and names the expectation and keys."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import great_expectations.expectations as gxe
+import pytest
+
+from expectations.gate import QualityGateFailed, enforce, run_suite
+from expectations.suites import SILVER_ORDERS_SUITE, TABLE_SUITES, Suite
+from jobs import silver_to_gold
+from jobs.runtime.entry import run_job
+from jobs.runtime.local import local_context
+from transforms.contracts import GOLD_TABLES, SILVER_ORDERS, SILVER_TABLES
+
+TS = dt.datetime(2026, 1, 1, 10, 0)
+DAY = dt.date(2026, 1, 1)
+
+
+def silver_rows(spark, *overrides):
+    """Silver order lines: one good row per dict of overrides."""
+    base = dict(
+        order_id="O1",
+        line_no=1,
+        customer_id="C1",
+        product_sku="SKU-1",
+        order_ts=TS,
+        region="EMEA",
+        channel="online",
+        quantity=2,
+        unit_price=Decimal("5.00"),
+        currency="EUR",
+        line_amount=Decimal("10.00"),
+        fx_rate_to_usd=Decimal(1),
+        line_amount_usd=Decimal("10.00"),
+        is_unknown_customer=False,
+        is_unknown_product=False,
+        source_file="f.csv",
+        source_line=2,
+        ingest_date=DAY,
+        order_date=DAY,
+    )
+    rows = [tuple({**base, **o}[c] for c in SILVER_ORDERS.column_names) for o in overrides]
+    return spark.createDataFrame(rows, SILVER_ORDERS.schema)
+
+
+def test_clean_silver_passes(spark):
+    result = run_suite(silver_rows(spark, {}, {"line_no": 2}), SILVER_ORDERS_SUITE)
+    assert result.success and len(result.outcomes) == len(SILVER_ORDERS_SUITE.expectations)
+
+
+def test_duplicate_key_and_bad_code_fail_with_the_offending_keys(spark):
+    df = silver_rows(spark, {}, {"source_line": 3}, {"order_id": "O9", "region": "MARS"})
+    with pytest.raises(QualityGateFailed) as failure:
+        enforce(run_suite(df, SILVER_ORDERS_SUITE))
+    message = str(failure.value)
+    assert "expect_compound_columns_to_be_unique(order_id,line_no) failed on 2 row(s)" in message
+    assert "order_id=O1 line_no=1" in message
+    assert "expect_column_values_to_be_in_set(region) failed on 1 row(s)" in message and "O9" in message
+    assert {o.expectation for o in failure.value.result.critical_failures} == {
+        "expect_compound_columns_to_be_unique",
+        "expect_column_values_to_be_in_set",
+    }
+
+
+def test_a_warning_is_reported_but_does_not_stop_the_job(spark):
+    warn_only = gxe.ExpectColumnValuesToBeBetween(column="quantity", max_value=1, severity="warning")
+    suite = Suite("warn_only", SILVER_ORDERS.primary_key, (warn_only,))
+    result = enforce(run_suite(silver_rows(spark, {}), suite))
+    assert not result.success and [w.expectation for w in result.warnings] == ["expect_column_values_to_be_between"]
+
+
+def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, caplog):
+    seeded = silver_rows(spark, {}, {"order_id": "O2", "quantity": -3, "line_amount_usd": Decimal("-15.00")})
+    local_context("seed", lake, spark).tables.write(seeded, SILVER_ORDERS)
+
+    # Seeded straight into silver, so no change record says which dates to rebuild: rebuild all.
+    argv = ["--lake_root", str(Path(lake.bronze_uri).parent), "--full_refresh", "true"]
+    exit_code = run_job(silver_to_gold.main, "silver_to_gold", argv=argv)
+
+    assert exit_code == 1
+    assert "quality gate failed for sales_gold.daily_sales" in caplog.text
+    assert "expect_column_values_to_be_between(units)" in caplog.text
+    saved = next((Path(lake.state_uri) / "quality" / "silver_to_gold").glob("*/sales_gold.daily_sales.json"))
+    result = json.loads(saved.read_text())
+    assert result["success"] is False
+    failed = [o for o in result["outcomes"] if not o["success"]]
+    assert {o["target"] for o in failed} >= {"units", "revenue_usd"}
+    assert not (Path(lake.gold_uri) / "sales" / "daily_sales").exists(), "a failed gate must publish nothing"
+
+
+def test_every_table_has_a_suite_that_targets_only_its_columns():
+    assert set(TABLE_SUITES) == {t.qualified_name for t in SILVER_TABLES + GOLD_TABLES}
+    for suite in TABLE_SUITES.values():
+        for expectation in suite.expectations:
+            kwargs = expectation.configuration.kwargs
+            columns = [kwargs["column"]] if "column" in kwargs else kwargs["column_list"]
+            assert set(columns) <= set(suite.columns), (suite.name, columns)

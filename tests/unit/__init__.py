@@ -1,0 +1,1 @@
+"""Pure Python: no SparkSession, no Java (`make test-unit`)."""
