@@ -10,14 +10,23 @@ from typing import Any
 
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.expectations.expectation import Expectation
 from pyspark.sql import DataFrame
-
-from expectations.suites import Suite
 
 log = logging.getLogger(__name__)
 
 SAMPLE_KEYS = 10  # offending keys kept in the saved result
 SHOWN_KEYS = 5  # and shown in messages
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A table's expectations, and the key columns that name the rows a failed one points at."""
+
+    name: str
+    key_columns: tuple[str, ...]
+    expectations: tuple[Expectation, ...]
+    columns: tuple[str, ...] = ()  # the columns the validated frame has
 
 
 def _format_key(key: object) -> str:

@@ -4,12 +4,13 @@ table contracts."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
+from expectations.gate import Suite
+from transforms.contract_types import TableContract
 from transforms.contracts import (
     CHANNELS,
     COUNTRY_ALIASES,
@@ -25,19 +26,10 @@ from transforms.contracts import (
     SILVER_ORDERS,
     SILVER_PRODUCTS,
     SILVER_RETURNS,
-    TableContract,
 )
 
 WARNING = "warning"
 SHA256_HEX = r"^[0-9a-f]{64}$"
-
-
-@dataclass(frozen=True)
-class Suite:
-    name: str
-    key_columns: tuple[str, ...]
-    expectations: tuple[Expectation, ...]
-    columns: tuple[str, ...] = ()  # the columns the validated frame has
 
 
 def table_suite(table: TableContract, *expectations: Expectation) -> Suite:

@@ -6,7 +6,6 @@ read these declarations; no other module keeps its own copy of a column list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pyspark.sql.types import (
@@ -17,10 +16,10 @@ from pyspark.sql.types import (
     IntegerType,
     LongType,
     StringType,
-    StructField,
-    StructType,
     TimestampType,
 )
+
+from transforms.contract_types import BronzeSource, TableContract
 
 MONEY = DecimalType(18, 2)
 UNIT_PRICE = DecimalType(12, 2)
@@ -70,48 +69,6 @@ RFM_SEGMENTS = (
     ("at_risk", 1, 3),
     ("occasional", 1, 1),
 )
-
-
-def database_name(domain: str, layer: str) -> str:
-    """Each domain has one catalog database per layer: `sales_bronze`, `sales_silver`, ..."""
-    return f"{domain}_{layer}"
-
-
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each table is declared once
-class TableContract:
-    """A table's schema and the promises its owner makes about it."""
-
-    domain: str
-    layer: str
-    name: str
-    columns: tuple[tuple[str, DataType, bool], ...]
-    primary_key: tuple[str, ...]
-    partition_by: tuple[str, ...] = ()
-    owner: str = ""
-    sla_hours: int = 24
-    description: str = ""
-    column_docs: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def database(self) -> str:
-        return database_name(self.domain, self.layer)
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.database}.{self.name}"
-
-    @property
-    def schema(self) -> StructType:
-        return StructType([StructField(n, t, nullable) for n, t, nullable in self.columns])
-
-    @property
-    def column_names(self) -> list[str]:
-        return [n for n, _, _ in self.columns]
-
-    @property
-    def data_columns(self) -> list[str]:
-        """Columns stored in the files (partition columns live in the folder names)."""
-        return [n for n in self.column_names if n not in self.partition_by]
 
 
 def _columns(*specs: tuple[Any, ...]) -> tuple[tuple[str, DataType, bool], ...]:
@@ -395,25 +352,6 @@ GOLD_TABLES = (GOLD_DAILY_SALES, GOLD_SALES_KPIS_MONTHLY, GOLD_PRODUCT_PERFORMAN
 DOMAINS = ("sales", "customer", "product")
 QUARANTINE_TABLES = {domain: quarantine_table(domain) for domain in DOMAINS}
 ALL_TABLES = SILVER_TABLES + tuple(QUARANTINE_TABLES.values()) + GOLD_TABLES
-
-
-@dataclass(frozen=True)
-class BronzeSource:
-    """A landed dataset: files under `<bronze>/<domain>/<dataset>/ingest_date=YYYY-MM-DD/`."""
-
-    domain: str
-    dataset: str
-    file_format: str  # csv | jsonl | parquet | avro
-    columns: tuple[str, ...] = ()  # the fields a landed record carries (by name)
-
-    @property
-    def prefix(self) -> str:
-        return f"{self.domain}/{self.dataset}"
-
-    @property
-    def qualified_name(self) -> str:
-        """The crawler's catalog table for the dataset."""
-        return f"{database_name(self.domain, 'bronze')}.{self.dataset}"
 
 
 # Landed field layouts, in file order.

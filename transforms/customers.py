@@ -7,8 +7,8 @@ from pyspark.sql import functions as F
 
 from transforms.bronze import with_json_fields
 from transforms.columns import blank_to_null, keyed_hash, lookup, redact_json_fields, try_parse_utc_timestamp
-from transforms.contracts import COUNTRY_ALIASES, CUSTOMER_RECORD_SCHEMA, SILVER_CUSTOMERS
-from transforms.frames import flag_superseded, newest_landed_first, with_reasons
+from transforms.contracts import COUNTRY_ALIASES, CUSTOMER_RECORD_SCHEMA
+from transforms.frames import newest_landed_first, with_reasons
 
 PII_FIELDS = ("email", "phone")
 EMAIL_PATTERN = r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
@@ -73,11 +73,4 @@ def customers_with_reasons(lines: DataFrame, hash_key: str) -> DataFrame:
         lines.transform(parse_customer_records)
         .transform(with_reasons, customer_reject_rules())
         .transform(protect_pii, hash_key)
-    )
-
-
-def clean_customers(lines: DataFrame, hash_key: str) -> DataFrame:
-    """Latest valid version per customer wins (by updated_at, then by landing order)."""
-    return customers_with_reasons(lines, hash_key).transform(
-        flag_superseded, SILVER_CUSTOMERS.primary_key, customer_versions_newest_first()
     )

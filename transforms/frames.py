@@ -9,7 +9,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from transforms.columns import first_matching_code
-from transforms.contracts import TableContract
+from transforms.contract_types import TableContract
 
 REJECT_REASON = "reject_reason"
 SUPERSEDED = "DUPLICATE_SUPERSEDED"

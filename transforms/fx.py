@@ -8,8 +8,8 @@ from pyspark.sql.types import DateType
 
 from transforms.bronze import csv_records, csv_reject_rules
 from transforms.columns import not_in, try_parse, upper_code
-from transforms.contracts import CURRENCIES, FX_FILE_COLUMNS, FX_RATE, SILVER_FX_RATES
-from transforms.frames import flag_superseded, newest_landed_first, with_reasons
+from transforms.contracts import CURRENCIES, FX_FILE_COLUMNS, FX_RATE
+from transforms.frames import with_reasons
 
 
 def fx_reject_rules() -> list[tuple[str, Column]]:
@@ -31,8 +31,3 @@ def fx_rates_with_reasons(lines: DataFrame) -> DataFrame:
         }
     )
     return typed.transform(with_reasons, fx_reject_rules())
-
-
-def clean_fx_rates(lines: DataFrame) -> DataFrame:
-    """One rate per day and currency: the latest landed wins."""
-    return fx_rates_with_reasons(lines).transform(flag_superseded, SILVER_FX_RATES.primary_key, newest_landed_first())

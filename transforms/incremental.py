@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from transforms.contracts import TableContract
+from transforms.contract_types import TableContract
 from transforms.frames import (
     REJECT_REASON,
     SUPERSEDED,

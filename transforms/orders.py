@@ -24,10 +24,9 @@ from transforms.contracts import (
     MONEY,
     ORDER_FILE_COLUMNS,
     REGIONS,
-    SILVER_ORDERS,
     UNIT_PRICE,
 )
-from transforms.frames import flag_superseded, newest_landed_first, with_reasons
+from transforms.frames import with_reasons
 
 ID_COLUMNS = ("order_id", "line_no", "customer_id", "product_sku")
 
@@ -120,11 +119,4 @@ def orders_with_reasons(lines: DataFrame, rates: DataFrame) -> DataFrame:
         .transform(standardize_orders)
         .transform(with_usd_amounts, rates)
         .transform(with_reasons, rules)
-    )
-
-
-def clean_orders(lines: DataFrame, rates: DataFrame) -> DataFrame:
-    """The whole bronze -> silver chain for order lines; every input line keeps a row."""
-    return orders_with_reasons(lines, rates).transform(
-        flag_superseded, SILVER_ORDERS.primary_key, newest_landed_first()
     )

@@ -7,8 +7,8 @@ from pyspark.sql import functions as F
 
 from transforms.bronze import with_json_fields
 from transforms.columns import blank_to_null
-from transforms.contracts import SILVER_PRODUCTS, UNIT_PRICE
-from transforms.frames import flag_superseded, newest_landed_first, with_reasons
+from transforms.contracts import UNIT_PRICE
+from transforms.frames import with_reasons
 
 PRODUCT_RECORD_SCHEMA = (
     f"sku STRING, name STRING, category STRING, list_price {UNIT_PRICE.simpleString()}, "
@@ -40,8 +40,3 @@ def products_with_reasons(records: DataFrame) -> DataFrame:
         F.coalesce(F.col("active"), F.lit(True)).alias("is_active"),
     )
     return typed.transform(with_reasons, product_reject_rules())
-
-
-def clean_products(records: DataFrame) -> DataFrame:
-    """The catalog: the latest landed version of each SKU wins."""
-    return products_with_reasons(records).transform(flag_superseded, SILVER_PRODUCTS.primary_key, newest_landed_first())

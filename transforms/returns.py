@@ -7,8 +7,8 @@ from pyspark.sql import functions as F
 
 from transforms.bronze import with_json_fields
 from transforms.columns import blank_to_null, try_parse_utc_timestamp
-from transforms.contracts import MONEY, SILVER_RETURNS
-from transforms.frames import flag_superseded, newest_landed_first, with_reasons
+from transforms.contracts import MONEY
+from transforms.frames import with_reasons
 
 # A refund (quantity x unit price x rate) is exact in Spark's 38 digits only while the quantity
 # has at most 6: with more, Spark rounds the product to 6 decimal places before it is rounded
@@ -69,11 +69,4 @@ def returns_with_reasons(records: DataFrame, orders: DataFrame) -> DataFrame:
         records.transform(parse_return_records)
         .transform(link_to_order_lines, orders)
         .transform(with_reasons, return_reject_rules())
-    )
-
-
-def clean_returns(records: DataFrame, orders: DataFrame) -> DataFrame:
-    """Returns linked to their order lines; the latest landed version of each return wins."""
-    return returns_with_reasons(records, orders).transform(
-        flag_superseded, SILVER_RETURNS.primary_key, newest_landed_first()
     )

@@ -8,11 +8,12 @@ changes the needs with it. Keep it next to the calls: a new kind of AWS call add
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from jobs.runtime.config import LakeConfig
-from transforms.contracts import ALL_TABLES
+from transforms.contract_types import TableContract
 
 # What the code does with each layer: read it, or also write and delete (snapshots, vacuum).
 READS = ("bronze",)
@@ -77,11 +78,11 @@ def s3_needs(config: LakeConfig, deployment: Deployment) -> list[Need]:
     return needs
 
 
-def catalog_needs(deployment: Deployment) -> list[Need]:
+def catalog_needs(deployment: Deployment, tables: Sequence[TableContract]) -> list[Need]:
     arn = f"arn:aws:glue:{deployment.region}:{deployment.account}"
     needs = [Need(a, f"{arn}:catalog", "the Data Catalog") for a in CATALOG_DATABASE + CATALOG_TABLE]
     needs += [Need(a, f"{arn}:database/default", "the catalog client opens `default`") for a in CATALOG_DATABASE]
-    for table in ALL_TABLES:
+    for table in tables:
         needs += [Need(a, f"{arn}:database/{table.database}", table.qualified_name) for a in CATALOG_DATABASE]
         needs += [Need(a, f"{arn}:database/{table.database}", table.qualified_name) for a in CATALOG_TABLE]
         needs += [Need(a, f"{arn}:table/{table.database}/{table.name}", table.qualified_name) for a in CATALOG_TABLE]
@@ -109,11 +110,11 @@ def secret_needs(config: LakeConfig, deployment: Deployment) -> list[Need]:
     ]
 
 
-def job_needs(config: LakeConfig, deployment: Deployment) -> list[Need]:
-    """Everything a Glue run of a lake job does on AWS."""
+def job_needs(config: LakeConfig, deployment: Deployment, tables: Sequence[TableContract]) -> list[Need]:
+    """Everything a Glue run of a lake job does on AWS, with the lake's `tables`."""
     return (
         s3_needs(config, deployment)
-        + catalog_needs(deployment)
+        + catalog_needs(deployment, tables)
         + log_needs(deployment)
         + metric_needs()
         + secret_needs(config, deployment)

@@ -24,7 +24,7 @@ from jobs.runtime.run_record import RunRecord
 from jobs.runtime.storage import list_files, read_bytes
 from jobs.runtime.text_files import read_text_files
 from transforms.bronze import CSV_DELIMITER, header_drift, read_file_path, read_record_rows, read_text_lines
-from transforms.contracts import BronzeSource
+from transforms.contract_types import BronzeSource
 from transforms.frames import UNREADABLE_LINE, union_all
 
 log = logging.getLogger("sales_data_lake")

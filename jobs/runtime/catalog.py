@@ -15,7 +15,7 @@ from pyspark.sql import SparkSession
 from jobs.runtime.partitions import Partition
 from jobs.runtime.session import java_gateway
 from jobs.runtime.uris import within
-from transforms.contracts import TableContract
+from transforms.contract_types import TableContract
 
 # File formats as Glue classifies them, and how Spark reads them locally. Avro has no Spark
 # data source in the pyspark wheel, so it is a Hive table with Hive's own Avro SerDe.

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from transforms.contracts import BronzeSource, TableContract
+from transforms.contract_types import BronzeSource, TableContract
 
 ENV_PREFIX = "SDL_"
 

@@ -8,8 +8,7 @@ import time
 
 from pyspark.sql import DataFrame, SparkSession
 
-from expectations.gate import SuiteResult, enforce, run_suite
-from expectations.suites import Suite
+from expectations.gate import Suite, SuiteResult, enforce, run_suite
 from jobs.runtime.config import LakeConfig
 from jobs.runtime.run_record import QualityVerdict, RunRecord
 from jobs.runtime.storage import write_text

@@ -17,7 +17,7 @@ from jobs.runtime.catalog import registered_location, registered_partitions
 from jobs.runtime.partitions import WHOLE_TABLE, Partition
 from jobs.runtime.storage import delete_path, list_files, list_folders
 from jobs.runtime.uris import plain, relative_to
-from transforms.contracts import TableContract
+from transforms.contract_types import TableContract
 
 SNAPSHOTS = "_snapshots"
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 
 from expectations import suites
-from expectations.suites import Suite
+from expectations.gate import Suite
 from jobs.runtime.context import JobContext
 from transforms import contracts as c
-from transforms.contracts import BronzeSource, TableContract
+from transforms.contract_types import BronzeSource, TableContract
 from transforms.customers import customer_versions_newest_first, customers_with_reasons
 from transforms.dependents import returns_to_read_again
 from transforms.frames import accepted

@@ -28,7 +28,7 @@ from local.catalog.schema_inference import (
     merge_fields,
     widens_to,
 )
-from transforms.contracts import database_name
+from transforms.contract_types import database_name
 
 CRAWLER_NAME = "sales-data-lake-crawler"
 

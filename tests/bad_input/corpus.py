@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from local.sample.reference import RETURN_FIELDS, avro_bytes
-from transforms.contracts import CUSTOMERS_SOURCE, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, BronzeSource
+from transforms.contract_types import BronzeSource
+from transforms.contracts import CUSTOMERS_SOURCE, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE
 
 DAY = "2026-03-02"
 HEADER = "order_id,line_no,customer_id,product_sku,order_ts,region,channel,quantity,unit_price,currency"

@@ -4,9 +4,10 @@ from decimal import Decimal
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
+from tests.helpers.cleaning import clean_orders
 from tests.helpers.spark import with_csv_header
 from transforms.frames import SUPERSEDED, accepted, to_quarantine
-from transforms.orders import clean_orders, with_reference_flags
+from transforms.orders import with_reference_flags
 
 HEADER = "order_id,line_no,customer_id,product_sku,order_ts,region,channel,quantity,unit_price,currency"
 GOOD = "O1,1,C1,SKU-1,2026-01-05T01:30:00+02:00, emea ,Online,3,12.50,eur"

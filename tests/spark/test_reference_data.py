@@ -4,12 +4,9 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from tests.helpers.cleaning import clean_customers, clean_fx_rates, clean_products, clean_returns
 from tests.helpers.spark import with_csv_header
-from transforms.customers import clean_customers
 from transforms.frames import SUPERSEDED, accepted, rejected
-from transforms.fx import clean_fx_rates
-from transforms.products import clean_products
-from transforms.returns import clean_returns
 
 KEY = "test-key"
 LINES = "source_file string, source_line int, ingest_date date, raw_record string"

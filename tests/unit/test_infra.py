@@ -19,7 +19,8 @@ import pytest
 
 from infra.tools import provider_schema
 from jobs.runtime.config import LOCAL_ONLY_ARGUMENTS, LakeConfig
-from transforms.contracts import ALL_TABLES, DOMAINS, database_name
+from transforms.contract_types import database_name
+from transforms.contracts import ALL_TABLES, DOMAINS
 
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"

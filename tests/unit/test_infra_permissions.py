@@ -11,6 +11,7 @@ import pytest
 from jobs.runtime.aws_needs import Deployment, Need, job_needs
 from jobs.runtime.config import config_from_arguments
 from tests.helpers.infra_model import block, deployed_jobs, identity_decision, key_policy_allows, resolve, settings
+from transforms.contracts import ALL_TABLES
 
 JOB_POLICY = "module.iam.data.aws_iam_policy_document.job"
 KEY_POLICY = "module.kms.data.aws_iam_policy_document.key"
@@ -29,7 +30,7 @@ def needs_of_deployed_jobs() -> dict[str, list[Need]]:
             log_group_prefix=arguments.get("custom-logGroup-prefix", GLUE_LOG_GROUP_PREFIX),
             temp_dir=arguments["TempDir"],
         )
-        found[job.key] = job_needs(config_from_arguments(arguments), deployment)
+        found[job.key] = job_needs(config_from_arguments(arguments), deployment, ALL_TABLES)
     return found
 
 

@@ -1,0 +1,70 @@
+"""What a contract is: a lake table's schema and promises (`TableContract`) and a landed
+dataset (`BronzeSource`). The lake's own contracts are declared in `transforms.contracts`;
+the runtime knows only these types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyspark.sql.types import DataType, StructField, StructType
+
+
+def database_name(domain: str, layer: str) -> str:
+    """Each domain has one catalog database per layer: `sales_bronze`, `sales_silver`, ..."""
+    return f"{domain}_{layer}"
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each table is declared once
+class TableContract:
+    """A table's schema and the promises its owner makes about it."""
+
+    domain: str
+    layer: str
+    name: str
+    columns: tuple[tuple[str, DataType, bool], ...]
+    primary_key: tuple[str, ...]
+    partition_by: tuple[str, ...] = ()
+    owner: str = ""
+    sla_hours: int = 24
+    description: str = ""
+    column_docs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def database(self) -> str:
+        return database_name(self.domain, self.layer)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.database}.{self.name}"
+
+    @property
+    def schema(self) -> StructType:
+        return StructType([StructField(n, t, nullable) for n, t, nullable in self.columns])
+
+    @property
+    def column_names(self) -> list[str]:
+        return [n for n, _, _ in self.columns]
+
+    @property
+    def data_columns(self) -> list[str]:
+        """Columns stored in the files (partition columns live in the folder names)."""
+        return [n for n in self.column_names if n not in self.partition_by]
+
+
+@dataclass(frozen=True)
+class BronzeSource:
+    """A landed dataset: files under `<bronze>/<domain>/<dataset>/ingest_date=YYYY-MM-DD/`."""
+
+    domain: str
+    dataset: str
+    file_format: str  # csv | jsonl | parquet | avro
+    columns: tuple[str, ...] = ()  # the fields a landed record carries (by name)
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.domain}/{self.dataset}"
+
+    @property
+    def qualified_name(self) -> str:
+        """The crawler's catalog table for the dataset."""
+        return f"{database_name(self.domain, 'bronze')}.{self.dataset}"
