@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 
 from pyspark.sql.types import DataType, StructField, StructType
 
+# A landed record's lineage: its file (relative to bronze) and line; every silver and
+# quarantine row carries it, and it is unique across the lake.
+LINEAGE = ("source_file", "source_line")
+
 
 def database_name(domain: str, layer: str) -> str:
     """Each domain has one catalog database per layer: `sales_bronze`, `sales_silver`, ..."""

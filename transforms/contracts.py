@@ -19,7 +19,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
-from transforms.contract_types import BronzeSource, TableContract
+from transforms.contract_types import LINEAGE, BronzeSource, TableContract
 
 MONEY = DecimalType(18, 2)
 UNIT_PRICE = DecimalType(12, 2)
@@ -90,11 +90,7 @@ ORDER_FILE_COLUMNS = (
     "currency",
 )
 
-LINEAGE_COLUMNS = _columns(
-    ("source_file", StringType()),
-    ("source_line", IntegerType()),
-    ("ingest_date", DateType()),
-)
+LINEAGE_COLUMNS = _columns(*zip(LINEAGE, (StringType(), IntegerType()), strict=True), ("ingest_date", DateType()))
 
 SILVER_ORDERS = TableContract(
     domain="sales",
@@ -360,12 +356,19 @@ CUSTOMER_RECORD_SCHEMA = (
     "customer_id STRING, email STRING, phone STRING, updated_at STRING, "
     "address STRUCT<street: STRING, city: STRING, postal_code: STRING, country: STRING>"
 )
+CUSTOMER_RECORD_FIELDS = ("customer_id", "email", "phone", "updated_at", "address")
 PRODUCT_RECORD_COLUMNS = ("sku", "name", "category", "list_price", "unit_cost", "active")
 RETURN_RECORD_COLUMNS = ("return_id", "order_id", "line_no", "quantity", "reason", "returned_at")
 
+# Each source with its landed layout: the one statement of it that the readers, the sample
+# data and the benchmark's data follow (tests/unit/test_landed_layouts.py).
 ORDERS_SOURCE = BronzeSource(domain="sales", dataset="orders", file_format="csv", columns=ORDER_FILE_COLUMNS)
 FX_RATES_SOURCE = BronzeSource(domain="sales", dataset="fx_rates", file_format="csv", columns=FX_FILE_COLUMNS)
-CUSTOMERS_SOURCE = BronzeSource(domain="customer", dataset="customers", file_format="jsonl")
-PRODUCTS_SOURCE = BronzeSource(domain="product", dataset="products", file_format="parquet")
-RETURNS_SOURCE = BronzeSource(domain="sales", dataset="returns", file_format="avro")
+CUSTOMERS_SOURCE = BronzeSource(
+    domain="customer", dataset="customers", file_format="jsonl", columns=CUSTOMER_RECORD_FIELDS
+)
+PRODUCTS_SOURCE = BronzeSource(
+    domain="product", dataset="products", file_format="parquet", columns=PRODUCT_RECORD_COLUMNS
+)
+RETURNS_SOURCE = BronzeSource(domain="sales", dataset="returns", file_format="avro", columns=RETURN_RECORD_COLUMNS)
 SOURCES = (ORDERS_SOURCE, FX_RATES_SOURCE, CUSTOMERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from transforms.contract_types import TableContract
+from transforms.contract_types import LINEAGE, TableContract
 from transforms.frames import (
     REJECT_REASON,
     SUPERSEDED,
@@ -27,7 +27,6 @@ from transforms.frames import (
     union_all,
 )
 
-LINEAGE = ("source_file", "source_line")
 ORIGIN = "_origin"
 FROM_BATCH, FROM_SILVER = "batch", "silver"
 

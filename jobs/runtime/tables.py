@@ -17,9 +17,8 @@ from jobs.runtime.run_record import RunRecord
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
 from jobs.runtime.uris import within
 from transforms.columns import matches_any
-from transforms.contract_types import TableContract
+from transforms.contract_types import LINEAGE, TableContract
 from transforms.frames import conform_to_contract
-from transforms.incremental import LINEAGE
 
 
 @contextmanager

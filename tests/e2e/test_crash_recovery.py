@@ -14,11 +14,11 @@ import pytest
 
 from jobs.runtime.config import config_from_arguments
 from jobs.runtime.failpoints import SimulatedCrash, armed
-from jobs.runtime.local import local_context
 from local.runner.pipeline import run_pipeline
 from local.sample.generator import GeneratorSettings
 from tests.helpers.gold_truth import gold_differences
 from tests.helpers.sample_lakes import land_day, records_in_file, staged_lake
+from tests.helpers.spark import lake_tables
 from transforms.contracts import GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ CRASH_POINTS = (
 
 
 def lake_rows(spark, root: Path, table) -> list:
-    return local_context("check", config_from_arguments({"lake_root": str(root)}), spark).tables.read(table).collect()
+    return lake_tables(spark, config_from_arguments({"lake_root": str(root)})).read(table).collect()
 
 
 def assert_every_record_once(spark, root: Path) -> None:

@@ -13,13 +13,13 @@ import pytest
 from jobs import bronze_to_silver
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.config import config_from_arguments
-from jobs.runtime.local import local_context, open_local_context
+from jobs.runtime.local import open_local_context
 from jobs.runtime.run_record import RunRecord
 from local.runner.pipeline import run_pipeline
 from local.sample.reference import avro_bytes
 from tests.helpers.gold_truth import gold_differences
 from tests.helpers.sample_lakes import SETTINGS, land_day, records_in_file, staged_lake
-from tests.helpers.spark import forget_catalog
+from tests.helpers.spark import forget_catalog, lake_tables
 from transforms.contracts import GOLD_TABLES, ORDER_FILE_COLUMNS, QUARANTINE_TABLES, SILVER_RETURNS, SILVER_TABLES
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def day_by_day(spark, tmp_path_factory):
 
 
 def read(spark, root: Path, table):
-    return local_context("test", config_from_arguments({"lake_root": str(root)}), spark).tables.read(table)
+    return lake_tables(spark, config_from_arguments({"lake_root": str(root)})).read(table)
 
 
 def test_each_run_reads_only_the_day_that_landed_since_the_last(day_by_day):

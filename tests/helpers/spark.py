@@ -8,6 +8,10 @@ from contextlib import contextmanager
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from jobs.runtime.config import LakeConfig
+from jobs.runtime.context import new_run_id
+from jobs.runtime.run_record import RunRecord
+from jobs.runtime.tables import Tables
 from transforms.bronze import CSV_DELIMITER, header_names
 
 
@@ -39,3 +43,8 @@ def spark_settings(spark, values: dict[str, str]) -> Iterator[None]:
     finally:
         for key, value in before.items():
             spark.conf.unset(key) if value is None else spark.conf.set(key, value)
+
+
+def lake_tables(spark, config: LakeConfig, job: str = "test") -> Tables:
+    """A lake's tables as a job's `ctx.tables` has them, without a run lock or bookmarks."""
+    return Tables(spark, config, RunRecord(job, new_run_id(), "", config.job_bookmark_option))

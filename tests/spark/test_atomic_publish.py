@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jobs.runtime.config import config_from_arguments
-from jobs.runtime.local import local_context
+from tests.helpers.spark import lake_tables
 from transforms.contracts import GOLD_DAILY_SALES, SILVER_FX_RATES
 
 DAYS = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(8)]
@@ -31,7 +31,7 @@ def fx_rates(spark, version: int):
     return spark.createDataFrame(rows, SILVER_FX_RATES.schema)
 
 
-def read_while_writing(spark, ctx, write, query: str) -> list:
+def read_while_writing(spark, write, query: str) -> list:
     """Run `query` over and over while `write(version)` publishes versions 2..REWRITES+1."""
     seen, done, errors = [], threading.Event(), []
 
@@ -55,11 +55,11 @@ def read_while_writing(spark, ctx, write, query: str) -> list:
 
 
 def test_a_reader_never_sees_a_missing_or_half_written_partition(spark, lake):
-    ctx = local_context("writer", lake, spark)
-    ctx.tables.write(daily_sales(spark, 1), GOLD_DAILY_SALES)
+    tables = lake_tables(spark, lake, "writer")
+    tables.write(daily_sales(spark, 1), GOLD_DAILY_SALES)
     query = "SELECT order_date, count(*) AS n, sum(revenue_usd) AS s FROM sales_gold.daily_sales GROUP BY order_date"
 
-    seen = read_while_writing(spark, ctx, lambda v: ctx.tables.write(daily_sales(spark, v), GOLD_DAILY_SALES), query)
+    seen = read_while_writing(spark, lambda v: tables.write(daily_sales(spark, v), GOLD_DAILY_SALES), query)
 
     assert len(seen) >= 3, "the reader should have overlapped several publishes"
     whole_versions = {(len(REGIONS), len(REGIONS) * v) for v in range(1, REWRITES + 2)}
@@ -71,11 +71,11 @@ def test_a_reader_never_sees_a_missing_or_half_written_partition(spark, lake):
 
 
 def test_a_reader_never_sees_a_half_written_unpartitioned_table(spark, lake):
-    ctx = local_context("writer", lake, spark)
-    ctx.tables.write(fx_rates(spark, 1), SILVER_FX_RATES)
+    tables = lake_tables(spark, lake, "writer")
+    tables.write(fx_rates(spark, 1), SILVER_FX_RATES)
     query = "SELECT count(*) AS n, min(rate_to_usd) AS lo, max(rate_to_usd) AS hi FROM sales_silver.fx_rates"
 
-    seen = read_while_writing(spark, ctx, lambda v: ctx.tables.write(fx_rates(spark, v), SILVER_FX_RATES), query)
+    seen = read_while_writing(spark, lambda v: tables.write(fx_rates(spark, v), SILVER_FX_RATES), query)
 
     assert len(seen) >= 3
     for (row,) in seen:
@@ -85,13 +85,13 @@ def test_a_reader_never_sees_a_half_written_unpartitioned_table(spark, lake):
 def test_unpublished_snapshots_are_removed_after_the_retention_time(spark, tmp_path):
     root = tmp_path / "lake"
     keep_none = config_from_arguments({"lake_root": str(root), "snapshot_retention_seconds": "0"})
-    ctx = local_context("writer", keep_none, spark)
+    tables = lake_tables(spark, keep_none, "writer")
     for version in (1, 2, 3):
-        ctx.tables.write(fx_rates(spark, version), SILVER_FX_RATES)
+        tables.write(fx_rates(spark, version), SILVER_FX_RATES)
     snapshots = Path(keep_none.table_uri(SILVER_FX_RATES)) / "_snapshots"
-    assert [p.name for p in snapshots.iterdir()] == [f"{ctx.run_id}-3"]
+    assert [p.name for p in snapshots.iterdir()] == [f"{tables.run.run_id}-3"]
     assert spark.table("sales_silver.fx_rates").first().rate_to_usd == 3
 
-    keep_all = local_context("writer", config_from_arguments({"lake_root": str(root)}), spark)
-    keep_all.tables.write(fx_rates(spark, 4), SILVER_FX_RATES)
+    keep_all = lake_tables(spark, config_from_arguments({"lake_root": str(root)}), "writer")
+    keep_all.write(fx_rates(spark, 4), SILVER_FX_RATES)
     assert len(list(snapshots.iterdir())) == 2  # the replaced one stays for the readers still on it

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from jobs.runtime.local import local_context
+from jobs.runtime.partitions import Partition
 from jobs.runtime.run_record import Ledger, RunRecord
 from local.sample.generator import GeneratorSettings, generate
+from tests.helpers.spark import lake_tables
 from transforms.contracts import GOLD_DAILY_SALES, ORDERS_SOURCE, PRODUCTS_SOURCE, RETURNS_SOURCE, SILVER_RETURNS
 from transforms.frames import ContractViolation
 
@@ -54,7 +56,7 @@ def test_parquet_and_avro_rows_become_json_records_numbered_in_file_order(spark,
 
 
 def test_a_table_never_written_reads_as_empty(spark, lake):
-    assert local_context("test", lake, spark).tables.read(SILVER_RETURNS).count() == 0
+    assert lake_tables(spark, lake).read(SILVER_RETURNS).count() == 0
 
 
 def _daily(spark, day, revenue):
@@ -65,10 +67,12 @@ def _daily(spark, day, revenue):
 
 
 def test_written_tables_are_registered_and_rewrite_only_their_partitions(spark, lake):
-    ctx = local_context("test", lake, spark)
+    tables = lake_tables(spark, lake)
     d1, d2 = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
-    ctx.tables.write(_daily(spark, d1, 1).unionByName(_daily(spark, d2, 2)), GOLD_DAILY_SALES)
-    ctx.tables.write(_daily(spark, d2, 5), GOLD_DAILY_SALES)  # rerun of day 2 only
+    both = tables.write(_daily(spark, d1, 1).unionByName(_daily(spark, d2, 2)), GOLD_DAILY_SALES)
+    assert both == [Partition.of({"order_date": d1}), Partition.of({"order_date": d2})]
+    rerun = tables.write(_daily(spark, d2, 5), GOLD_DAILY_SALES)  # rerun of day 2 only
+    assert rerun == [Partition.of({"order_date": d2})]
     rows = spark.sql("SELECT order_date, revenue_usd FROM sales_gold.daily_sales ORDER BY order_date").collect()
     assert [(r.order_date, int(r.revenue_usd)) for r in rows] == [(d1, 1), (d2, 5)]
     partitions = [r[0] for r in spark.sql("SHOW PARTITIONS sales_gold.daily_sales").collect()]
@@ -76,9 +80,10 @@ def test_written_tables_are_registered_and_rewrite_only_their_partitions(spark, 
 
 
 def test_a_frame_missing_contract_columns_is_refused(spark, lake):
-    ctx = local_context("test", lake, spark)
     with pytest.raises(ContractViolation, match="avg_order_value_usd"):
-        ctx.tables.write(_daily(spark, dt.date(2026, 1, 1), 1).drop("avg_order_value_usd"), GOLD_DAILY_SALES)
+        lake_tables(spark, lake).write(
+            _daily(spark, dt.date(2026, 1, 1), 1).drop("avg_order_value_usd"), GOLD_DAILY_SALES
+        )
 
 
 def test_commit_writes_the_run_record(spark, lake):

@@ -12,11 +12,11 @@ import pytest
 from botocore.validate import ParamValidator
 
 from jobs.runtime.catalog import CatalogPartition, from_contract
-from jobs.runtime.local import local_context
 from local.catalog.crawler import crawl
 from local.catalog.glue_catalog import GluePublisher, local_tables, partition_input, rebase, table_input
 from local.catalog.metastore import LocalCatalog
 from tests.helpers.landed_files import BASE_ROWS, BASE_TYPES, DATABASE, DAY1, DAY2, land
+from tests.helpers.spark import lake_tables
 from transforms.contracts import GOLD_DAILY_SALES
 
 
@@ -40,7 +40,7 @@ def local_catalog(spark, lake, tmp_path):
     daily = spark.createDataFrame(
         [("EMEA", "online", money, Decimal(0), money, 1, 1, money, dt.date(2026, 1, 1))], GOLD_DAILY_SALES.schema
     )
-    local_context("test", lake, spark).tables.write(daily, GOLD_DAILY_SALES)
+    lake_tables(spark, lake).write(daily, GOLD_DAILY_SALES)
     yield catalog
     spark.sql(f"DROP DATABASE IF EXISTS {DATABASE} CASCADE")
 

@@ -12,7 +12,7 @@ from expectations.gate import QualityGateFailed, enforce, run_suite
 from expectations.suites import SILVER_ORDERS_SUITE, TABLE_SUITES, Suite
 from jobs import silver_to_gold
 from jobs.runtime.entry import run_job
-from jobs.runtime.local import local_context
+from tests.helpers.spark import lake_tables
 from transforms.contracts import GOLD_TABLES, SILVER_ORDERS, SILVER_TABLES
 
 TS = dt.datetime(2026, 1, 1, 10, 0)
@@ -74,7 +74,7 @@ def test_a_warning_is_reported_but_does_not_stop_the_job(spark):
 
 def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, caplog):
     seeded = silver_rows(spark, {}, {"order_id": "O2", "quantity": -3, "line_amount_usd": Decimal("-15.00")})
-    local_context("seed", lake, spark).tables.write(seeded, SILVER_ORDERS)
+    lake_tables(spark, lake, "seed").write(seeded, SILVER_ORDERS)
 
     # Seeded straight into silver, so no change record says which dates to rebuild: rebuild all.
     argv = ["--lake_root", str(Path(lake.bronze_uri).parent), "--full_refresh", "true"]
