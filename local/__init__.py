@@ -1,1 +1,2 @@
-"""The local runner: CLI, sample-data generator, pipeline runner and run summary."""
+"""Everything that runs here and not on Glue: the runner and CLI, the sample lake, catalog
+tooling (crawler, Glue publisher, contracts check), and a Spark standalone cluster."""

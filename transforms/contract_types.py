@@ -32,6 +32,9 @@ class TableContract:
     sla_hours: int = 24
     description: str = ""
     column_docs: dict[str, str] = field(default_factory=dict)
+    version: str = "0.0.0"  # the contract's (semantic) version
+    status: str = "active"
+    classification: dict[str, str] = field(default_factory=dict)  # column -> restricted, confidential, ...
 
     @property
     def database(self) -> str:

@@ -21,6 +21,9 @@ def test_the_wheel_holds_only_the_job_code(tmp_path):
     packages = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert packages == set(IN_THE_WHEEL)
     assert "jobs/bronze_to_silver.py" in names and "jobs/silver/datasets.py" in names
+    shipped = {name for name in names if name.endswith(".odcs.yaml")}  # the contracts the code reads
+    assert "transforms/contracts/sales/silver_orders.odcs.yaml" in shipped
+    assert len(shipped) == len(list((REPO / "transforms" / "contracts").rglob("*.odcs.yaml")))
 
 
 def imported_top_levels(path: Path) -> set[str]:

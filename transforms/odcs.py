@@ -1,0 +1,137 @@
+"""The lake's data contracts, in the Open Data Contract Standard (ODCS v3.1): one YAML file per
+data product under `transforms/contracts/<domain>/`, read into the types the code uses. The
+files are the single source: schemas, keys, partitions, column docs, classification, owner
+and SLA all come from them (`make contracts-check` validates them against the standard)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pyspark.sql.types import (
+    BooleanType,
+    DataType,
+    DateType,
+    DecimalType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    TimestampType,
+)
+
+from transforms.contract_types import BronzeSource, TableContract
+
+CONTRACTS = Path(__file__).parent / "contracts"
+Document = dict[str, Any]
+
+SIMPLE_TYPES: dict[str, DataType] = {
+    "string": StringType(),
+    "int": IntegerType(),
+    "bigint": LongType(),
+    "double": DoubleType(),
+    "date": DateType(),
+    "timestamp": TimestampType(),
+    "boolean": BooleanType(),
+}
+DECIMAL = re.compile(r"^decimal\((\d+),\s*(\d+)\)$")
+
+
+class ContractError(ValueError):
+    """A contract file the lake cannot use; the message names the file and the field."""
+
+
+def spark_type(physical_type: str) -> DataType:
+    """A column's Spark type from its ODCS physicalType (Spark/Hive spelling)."""
+    decimal = DECIMAL.match(physical_type.strip().lower())
+    if decimal:
+        return DecimalType(int(decimal.group(1)), int(decimal.group(2)))
+    try:
+        return SIMPLE_TYPES[physical_type.strip().lower()]
+    except KeyError:
+        raise ContractError(f"physicalType {physical_type!r} is not one the lake knows") from None
+
+
+def read_contract(name: str, root: Path = CONTRACTS) -> Document:
+    """`<domain>/<file stem>`, e.g. `sales/silver_orders`."""
+    path = root / f"{name}.odcs.yaml"
+    document: Document = yaml.safe_load(path.read_text())
+    return document
+
+
+def custom_property(document: Document, name: str) -> Any:
+    for item in document.get("customProperties", []):
+        if item["property"] == name:
+            return item["value"]
+    raise ContractError(f"{document['id']}: no customProperty {name!r}")
+
+
+def _properties(document: Document) -> list[Document]:
+    (table,) = document["schema"]  # one table per contract
+    properties: list[Document] = table["properties"]
+    return properties
+
+
+def _positioned(properties: list[Document], flag: str, position: str) -> tuple[str, ...]:
+    marked = [p for p in properties if p.get(flag)]
+    return tuple(p["name"] for p in sorted(marked, key=lambda p: p.get(position, 0)))
+
+
+def owner_of(document: Document) -> str:
+    members = document.get("team", {}).get("members", [])
+    return next((m["username"] for m in members if m.get("role") == "owner"), "")
+
+
+def sla_value(document: Document, name: str, default: float) -> float:
+    for item in document.get("slaProperties", []):
+        if item["property"] == name:
+            return float(item["value"])
+    return default
+
+
+def table_contract(name: str, root: Path = CONTRACTS) -> TableContract:
+    """A silver or gold table's contract, as the code uses it."""
+    document = read_contract(name, root)
+    properties = _properties(document)
+    (table,) = document["schema"]
+    return TableContract(
+        domain=document["domain"],
+        layer=custom_property(document, "layer"),
+        name=table["name"],
+        columns=tuple((p["name"], spark_type(p["physicalType"]), not p.get("required", False)) for p in properties),
+        primary_key=_positioned(properties, "primaryKey", "primaryKeyPosition"),
+        partition_by=_positioned(properties, "partitioned", "partitionKeyPosition"),
+        owner=owner_of(document),
+        sla_hours=int(sla_value(document, "latency", 24)),
+        description=document.get("description", {}).get("purpose", ""),
+        column_docs={p["name"]: p["description"] for p in properties if p.get("description")},
+        version=str(document["version"]),
+        status=str(document["status"]),
+        classification={p["name"]: p["classification"] for p in properties if p.get("classification")},
+    )
+
+
+def _ddl_type(prop: Document) -> str:
+    if prop.get("logicalType") == "object":
+        fields = ", ".join(f"{p['name']}: {_ddl_type(p)}" for p in prop["properties"])
+        return f"STRUCT<{fields}>"
+    return spark_type(prop["physicalType"]).simpleString().upper()
+
+
+def record_ddl(name: str, root: Path = CONTRACTS) -> str:
+    """A landed record's fields as a Spark DDL schema (how JSON records are parsed)."""
+    return ", ".join(f"{p['name']} {_ddl_type(p)}" for p in _properties(read_contract(name, root)))
+
+
+def bronze_source(name: str, root: Path = CONTRACTS) -> BronzeSource:
+    """A landed dataset's contract (the producer's promise), as the readers use it."""
+    document = read_contract(name, root)
+    (table,) = document["schema"]
+    return BronzeSource(
+        domain=document["domain"],
+        dataset=table["name"],
+        file_format=custom_property(document, "fileFormat"),
+        columns=tuple(p["name"] for p in _properties(document)),
+    )
