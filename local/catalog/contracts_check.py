@@ -1,6 +1,8 @@
 """`make contracts-check`: every ODCS data contract under transforms/contracts/ is valid against
 the Open Data Contract Standard's JSON Schema and passes `datacontract lint`, and sits where
-its domain and name say.
+its domain and name say; a breaking change against its last committed version carries a major
+version bump, its consumers and a changelog entry, and breaks no Athena named query
+(infra/queries/*.sql), see contract_changes.py.
 
 Runs in its own virtualenv (.venv-contracts, with datacontract-cli and the ODCS schemas it
 ships), so it imports nothing from the lake. Before trusting a green result it checks a broken
@@ -20,6 +22,7 @@ from pathlib import Path
 import datacontract
 import jsonschema
 import yaml
+from contract_changes import affected_queries, breaking_changes, catalog_schema, last_committed, release_problems
 
 SCHEMAS = Path(datacontract.__file__).parent / "schemas"
 
@@ -64,6 +67,27 @@ def contract_errors(path: Path, root: Path) -> list[str]:
     return schema_errors(document) + placement_errors(path, root, document) + lint_errors(path)
 
 
+def change_errors(contracts: list[Path], queries: dict[str, str]) -> dict[Path, list[str]]:
+    """Per contract: a breaking change without what it needs, or one that breaks a named query."""
+    current = {path: yaml.safe_load(path.read_text()) for path in contracts}
+    before = {path: last_committed(path) for path in contracts}
+    schema = catalog_schema([d for d in before.values() if d] + list(current.values()))
+    errors: dict[Path, list[str]] = {}
+    for path, document in current.items():
+        if before[path] is None:
+            continue
+        changes = breaking_changes(before[path], document)
+        if not changes:
+            continue
+        found = [f"breaking: {change.describe()}" for change in changes]
+        found += [f"breaking change {problem}" for problem in release_problems(before[path], document)]
+        for query, broken in affected_queries(changes, queries, schema).items():
+            found.append(f"breaks the Athena query {query} ({'; '.join(broken)})")
+        if len(found) > len(changes):
+            errors[path] = found
+    return errors
+
+
 def broken_copy_is_caught(first: Path) -> bool:
     """A contract with a wrong-typed status and an unknown column field must fail both checks."""
     document = copy.deepcopy(yaml.safe_load(first.read_text()))
@@ -78,7 +102,10 @@ def broken_copy_is_caught(first: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="the contracts folder (transforms/contracts)")
-    root = parser.parse_args(argv).root
+    parser.add_argument("--queries", type=Path, help="the Athena named queries (infra/queries)")
+    args = parser.parse_args(argv)
+    root = args.root
+    queries = {p.name: p.read_text() for p in sorted(args.queries.glob("*.sql"))} if args.queries else {}
     contracts = sorted(root.rglob("*.odcs.yaml"))
     if not contracts:
         print(f"no *.odcs.yaml under {root}", file=sys.stderr)
@@ -87,13 +114,17 @@ def main(argv: list[str] | None = None) -> int:
         print("the checks passed a broken contract; they cannot be trusted", file=sys.stderr)
         return 1
     failed = 0
+    changes = change_errors(contracts, queries)
     for path in contracts:
-        errors = contract_errors(path, root)
+        errors = contract_errors(path, root) + changes.get(path, [])
         print(f"{'FAIL' if errors else 'ok  '} {path.relative_to(root)}")
         for error in errors:
             print(f"       {error}")
         failed += bool(errors)
-    print(f"{len(contracts) - failed} of {len(contracts)} contract(s) valid (ODCS JSON Schema, datacontract lint)")
+    print(
+        f"{len(contracts) - failed} of {len(contracts)} contract(s) valid (ODCS JSON Schema, datacontract lint, "
+        f"breaking changes against the last committed version, {len(queries)} Athena queries)"
+    )
     return 1 if failed else 0
 
 
