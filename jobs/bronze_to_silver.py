@@ -2,24 +2,27 @@
 record to its domain's quarantine with a reason code.
 
 Reads like the flow chart it is: read -> clean (in dependency order) -> validate -> write ->
-record changes -> commit. The datasets and what each depends on are declared in jobs.silver.datasets.
+record changes -> check service levels -> commit. The datasets and what each depends on are
+declared in jobs.silver.datasets.
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from pyspark.sql import DataFrame
 
 from expectations import suites
 from expectations.cross_table import order_reference_check
+from jobs.runtime import sla
 from jobs.runtime.config import LAKE_ARGUMENTS
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
 from jobs.runtime.partitions import Partition
-from jobs.runtime.run_record import Ledger, RunRecord
+from jobs.runtime.run_record import Ledger, RunRecord, SlaResult
 from jobs.silver.datasets import DATASETS, Cleaning
 from transforms import contracts as c
 from transforms.dependents import returns_order_dates
@@ -87,6 +90,25 @@ def changed_order_dates(orders_partitions: list[Partition], returns: Batch) -> l
     return sorted(dates | {str(r.order_date) for r in returns_order_dates(returns).collect()})
 
 
+def service_levels(ctx: JobContext) -> list[SlaResult]:
+    """What the sources' and silver tables' contracts promise, for the data this run read:
+    completeness of each source, freshness of each silver table against the newest ingest date."""
+    results = []
+    for dataset in DATASETS:
+        files = ctx.run.inputs.get(dataset.source.prefix, [])
+        completeness = dataset.source.sla("completeness")
+        if files and completeness and dataset.name in ctx.run.ledger:
+            results.append(sla.completeness(dataset.source.qualified_name, completeness, ctx.run.ledger[dataset.name]))
+        freshness = dataset.table.sla("freshness")
+        if files and freshness:
+            newest = ctx.tables.newest_partition(dataset.table, freshness.element)
+            newest_day = date.fromisoformat(newest) if newest else None
+            results.append(
+                sla.freshness(dataset.table.qualified_name, freshness, newest_day, sla.newest_ingest_date(files))
+            )
+    return results
+
+
 def main(ctx: JobContext) -> RunRecord:
     with ctx.step("read and clean bronze"):
         landed = {dataset.name: ctx.bronze.read(dataset.source) for dataset in DATASETS}
@@ -120,7 +142,11 @@ def main(ctx: JobContext) -> RunRecord:
     with ctx.step("record changes"):
         order_dates = changed_order_dates(changed["orders"], batches["returns"])
         ctx.changes.record(SilverChanges(ctx.run_id, order_dates, sorted(name for name, p in changed.items() if p)))
-    return ctx.commit()
+    with ctx.step("check service levels"):
+        sla.record(ctx.run, service_levels(ctx))
+    record = ctx.commit()
+    sla.enforce(record)  # published and committed either way; an enforced breach fails the run
+    return record
 
 
 if __name__ == "__main__":

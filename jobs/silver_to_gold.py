@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -12,13 +13,15 @@ from expectations import suites
 from expectations.cross_table import margin_flag_check, revenue_reconciliation
 from jobs import bronze_to_silver
 from jobs.bronze_to_silver import SilverChanges
+from jobs.runtime import sla
 from jobs.runtime.config import LAKE_ARGUMENTS
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
 from jobs.runtime.partitions import Partition
-from jobs.runtime.run_record import RunRecord
+from jobs.runtime.run_record import RunRecord, SlaResult
 from transforms import contracts as c
 from transforms import gold
+from transforms.contract_types import TableContract
 
 JOB = "silver_to_gold"  # the job's identity: its state paths and log lines, on every platform
 ARGUMENTS = LAKE_ARGUMENTS
@@ -63,6 +66,22 @@ def read_silver(ctx: JobContext) -> Silver:
     )
 
 
+def service_levels(ctx: JobContext, published: list[TableContract], at: datetime) -> list[SlaResult]:
+    """What the gold tables' contracts promise: freshness against the newest order date in
+    silver (every mart is built from the order lines), and publishing by a time of day."""
+    results = []
+    for table in published:
+        freshness = table.sla("freshness")
+        if freshness:
+            newest, newest_input = (ctx.tables.newest_partition(t, freshness.element) for t in (table, c.SILVER_ORDERS))
+            days = [date.fromisoformat(d) if d else None for d in (newest, newest_input)]
+            results.append(sla.freshness(table.qualified_name, freshness, *days))
+        available_by = table.sla("timeOfAvailability")
+        if available_by:
+            results.append(sla.time_of_availability(table.qualified_name, available_by, at))
+    return results
+
+
 def main(ctx: JobContext) -> RunRecord:
     """Rebuild what silver's changes since the last run touch: daily sales for the changed
     order dates only, the smaller marts in full. `--full_refresh true` rebuilds everything."""
@@ -102,7 +121,11 @@ def main(ctx: JobContext) -> RunRecord:
         for table, frame in marts.items():
             if table is not c.GOLD_DAILY_SALES:
                 ctx.tables.write(frame, table)
-    return ctx.commit()
+    with ctx.step("check service levels"):
+        sla.record(ctx.run, service_levels(ctx, list(marts), datetime.now(UTC)))
+    record = ctx.commit()
+    sla.enforce(record)  # published and committed either way; an enforced breach fails the run
+    return record
 
 
 if __name__ == "__main__":

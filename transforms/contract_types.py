@@ -13,6 +13,21 @@ from pyspark.sql.types import DataType, StructField, StructType
 LINEAGE = ("source_file", "source_line")
 
 
+@dataclass(frozen=True)
+class Sla:
+    """One service level a contract promises (ODCS slaProperties): `freshness` (days between the
+    newest business date and the newest data read, on `element`), `latency` (hours from landing
+    to publishing), `completeness` (percent of landed records that reach silver),
+    `timeOfAvailability` (published by HH:MM UTC). `enforced` (driver: regulatory) fails the
+    run on a breach; the others are reported."""
+
+    property: str
+    value: float | str
+    unit: str = ""
+    element: str = ""
+    enforced: bool = False
+
+
 def database_name(domain: str, layer: str) -> str:
     """Each domain has one catalog database per layer: `sales_bronze`, `sales_silver`, ..."""
     return f"{domain}_{layer}"
@@ -35,6 +50,10 @@ class TableContract:
     version: str = "0.0.0"  # the contract's (semantic) version
     status: str = "active"
     classification: dict[str, str] = field(default_factory=dict)  # column -> restricted, confidential, ...
+    slas: tuple[Sla, ...] = ()
+
+    def sla(self, name: str) -> Sla | None:
+        return next((s for s in self.slas if s.property == name), None)
 
     @property
     def database(self) -> str:
@@ -66,6 +85,10 @@ class BronzeSource:
     dataset: str
     file_format: str  # csv | jsonl | parquet | avro
     columns: tuple[str, ...] = ()  # the fields a landed record carries (by name)
+    slas: tuple[Sla, ...] = ()
+
+    def sla(self, name: str) -> Sla | None:
+        return next((s for s in self.slas if s.property == name), None)
 
     @property
     def prefix(self) -> str:

@@ -22,7 +22,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
-from transforms.contract_types import BronzeSource, TableContract
+from transforms.contract_types import BronzeSource, Sla, TableContract
 
 CONTRACTS = Path(__file__).parent / "contracts"
 Document = dict[str, Any]
@@ -91,18 +91,37 @@ def sla_value(document: Document, name: str, default: float) -> float:
     return default
 
 
+def slas(document: Document) -> tuple[Sla, ...]:
+    """The contract's service levels; a `regulatory` driver makes a breach fail the run."""
+    return tuple(
+        Sla(
+            property=item["property"],
+            value=item["value"],
+            unit=item.get("unit", ""),
+            element=item.get("element", ""),
+            enforced=item.get("driver") == "regulatory",
+        )
+        for item in document.get("slaProperties", [])
+    )
+
+
 def table_contract(name: str, root: Path = CONTRACTS) -> TableContract:
     """A silver or gold table's contract, as the code uses it."""
     document = read_contract(name, root)
     properties = _properties(document)
     (table,) = document["schema"]
+    partitions = _positioned(properties, "partitioned", "partitionKeyPosition")
+    for sla in slas(document):
+        # Freshness is read from the catalog's partitions, never by scanning the table.
+        if sla.property == "freshness" and sla.element not in partitions:
+            raise ContractError(f"{name}: freshness is measured on a partition column, not {sla.element!r}")
     return TableContract(
         domain=document["domain"],
         layer=custom_property(document, "layer"),
         name=table["name"],
         columns=tuple((p["name"], spark_type(p["physicalType"]), not p.get("required", False)) for p in properties),
         primary_key=_positioned(properties, "primaryKey", "primaryKeyPosition"),
-        partition_by=_positioned(properties, "partitioned", "partitionKeyPosition"),
+        partition_by=partitions,
         owner=owner_of(document),
         sla_hours=int(sla_value(document, "latency", 24)),
         description=document.get("description", {}).get("purpose", ""),
@@ -110,6 +129,7 @@ def table_contract(name: str, root: Path = CONTRACTS) -> TableContract:
         version=str(document["version"]),
         status=str(document["status"]),
         classification={p["name"]: p["classification"] for p in properties if p.get("classification")},
+        slas=slas(document),
     )
 
 
@@ -134,4 +154,5 @@ def bronze_source(name: str, root: Path = CONTRACTS) -> BronzeSource:
         dataset=table["name"],
         file_format=custom_property(document, "fileFormat"),
         columns=tuple(p["name"] for p in _properties(document)),
+        slas=slas(document),
     )

@@ -12,6 +12,7 @@ from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, parse_arguments
 from jobs.runtime.context import JobContext
 from jobs.runtime.run_lock import JobAlreadyRunning
 from jobs.runtime.run_record import RunRecord
+from jobs.runtime.sla import SlaBreached
 
 log = logging.getLogger("sales_data_lake")
 # How a job's log lines look on stderr, which Glue 6.0 sends to <--custom-logGroup-prefix>/output.
@@ -45,7 +46,7 @@ def run_job(
     try:
         with open_context(job_name, sys.argv if argv is None else argv, arguments) as ctx:
             main(ctx)
-    except (QualityGateFailed, ConfigError, JobAlreadyRunning) as failure:
+    except (QualityGateFailed, ConfigError, JobAlreadyRunning, SlaBreached) as failure:
         log.error("%s failed: %s", job_name, failure)
         return 1
     return 0

@@ -53,6 +53,24 @@ class Ledger:
         return cls(rows_in, rows_in - rows_quarantined, rows_quarantined, dict(sorted(by_reason.items())), files)
 
 
+@dataclass(frozen=True)
+class SlaResult:
+    """A service level a contract promises, as checked at the end of a run."""
+
+    product: str  # database.table, or the bronze source's catalog name
+    property: str
+    agreed: str
+    measured: str
+    met: bool
+    enforced: bool
+    detail: str = ""
+
+    def describe(self) -> str:
+        verdict = "met" if self.met else "BREACHED"
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{self.product} {self.property}: {verdict}, {self.measured} against {self.agreed}{detail}"
+
+
 @dataclass
 class RunRecord:
     job: str
@@ -70,6 +88,7 @@ class RunRecord:
     csv_drift: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # file -> header vs declared columns
     split_files: dict[str, int] = field(default_factory=dict)  # text file -> splits, when more than one
     rereads: dict[str, list[str]] = field(default_factory=dict)  # source prefix -> files read again
+    sla: list[SlaResult] = field(default_factory=list)  # service levels checked at the end of the run
     changes: dict[str, Any] | None = None  # what the run changed, for the next job (bronze_to_silver)
     status: str | None = None  # "succeeded" once committed
     seconds: float | None = None
@@ -95,6 +114,7 @@ class RunRecord:
         fields["quality"] = {suite: QualityVerdict(**v) for suite, v in fields.get("quality", {}).items()}
         fields["ledger"] = {dataset: Ledger(**v) for dataset, v in fields.get("ledger", {}).items()}
         fields["timeline"] = [tuple(entry) for entry in fields.get("timeline", [])]
+        fields["sla"] = [SlaResult(**result) for result in fields.get("sla", [])]
         return cls(**fields)
 
     def to_json(self) -> dict[str, Any]:

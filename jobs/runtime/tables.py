@@ -61,6 +61,15 @@ class Tables:
             )
         return self.spark.table(table.qualified_name).select(*table.column_names)
 
+    def newest_partition(self, table: TableContract, column: str) -> str | None:
+        """The largest value of a partition column the catalog holds (a date's text sorts as
+        the date), read from the catalog alone; None for a table never written."""
+        if column not in table.partition_by or not self.exists(table):
+            return None
+        position = table.partition_by.index(column)
+        values = [p.values[position] for p in registered_partitions(self.spark, table.database, table.name)]
+        return max(values, default=None)
+
     def write(
         self, df: DataFrame, table: TableContract, replaces: Sequence[Partition] = (), whole_table: bool = False
     ) -> list[Partition]:

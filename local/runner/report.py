@@ -92,6 +92,13 @@ def _quality_lines(records: Iterable[RunRecord]) -> list[str]:
     return lines
 
 
+def _service_level_lines(records: Iterable[RunRecord]) -> list[str]:
+    results = [result for record in records for result in record.sla]
+    breached = [r for r in results if not r.met]
+    lines = [f"  {result.describe()}" for result in breached + [r for r in results if r.met]]
+    return lines or ["  none checked (nothing new was read)"]
+
+
 def summary_lines(
     config: LakeConfig,
     records: list[RunRecord],
@@ -108,6 +115,7 @@ def summary_lines(
     lines += ["Tables (rows in the catalog):"]
     lines += [f"  {name:<34} {n:>8}" for name, n in counts.items()]
     lines += ["Quality suites:"] + _quality_lines(records)
+    lines += ["Service levels (from the contracts; breaches first):"] + _service_level_lines(records)
     lines += ["Time per step (s):"]
     lines += [f"  {step:<34} {s:>8.1f}" for step, s in seconds.items()]
     lines += [

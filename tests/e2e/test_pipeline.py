@@ -214,3 +214,20 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
         ("ingest_date", "string"),
     ]
     assert ("# Partition Information", "") in described
+
+
+def test_every_source_and_table_with_a_service_level_is_checked(built_lake):
+    _, _, run = built_lake
+    silver = {(r.product, r.property): r for r in run.records["bronze_to_silver"].sla}
+    assert {product for product, kind in silver if kind == "completeness"} == {s.qualified_name for s in SOURCES}
+    assert {product for product, kind in silver if kind == "freshness"} == {
+        "sales_silver.orders",
+        "sales_silver.returns",
+    }
+    assert silver["sales_silver.orders", "freshness"].met  # each day's orders land that day
+    ledger = run.records["bronze_to_silver"].ledger["orders"]
+    rejected = sum(n for reason, n in ledger.quarantined_by_reason.items() if reason != "DUPLICATE_SUPERSEDED")
+    assert silver["sales_bronze.orders", "completeness"].measured == f"{100 * (1 - rejected / ledger.rows_in):.1f}%"
+    gold = {(r.product, r.property): r for r in run.records["silver_to_gold"].sla}
+    assert set(gold) == {("sales_gold.daily_sales", "freshness"), ("sales_gold.daily_sales", "timeOfAvailability")}
+    assert gold["sales_gold.daily_sales", "freshness"].measured == "0 d"  # gold has silver's newest day
