@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +28,7 @@ from local.runner.glue_run import CALLS_VARIABLE, GlueContextStandIn, JobStandIn
 from local.sample.generator import GeneratorSettings, write_sample_lake
 from tests.helpers.aws import put_secret
 from tests.helpers.gold_truth import gold_differences
-from tests.helpers.infra_model import REPO, DeployedJob, block, deployed_jobs
+from tests.helpers.infra_model import REPO, DeployedJob, deployed_jobs, filter_matches, metric_filter
 from transforms.contracts import GOLD_TABLES, PRODUCTS_SOURCE, QUARANTINE_TABLES
 
 PII_KEY = "glue-shaped-test-key"
@@ -153,22 +152,10 @@ def test_a_glue_run_without_the_secret_or_with_a_clear_text_key_fails(
 
 
 # ---- monitoring: the filters see the lines the jobs write -------------------------------
-def filter_matches(pattern: str, line: str) -> bool:
-    """CloudWatch Logs' filter pattern for unstructured lines: every term (a word, or a phrase
-    in double quotes) must occur in the line, case-sensitively."""
-    terms = [quoted or bare for quoted, bare in re.findall(r'"([^"]*)"|(\S+)', pattern)]
-    assert terms, f"empty pattern {pattern!r}"
-    return all(term in line for term in terms)
-
-
 def test_the_filter_pattern_reading_can_fail():
     assert filter_matches('"[silver_to_gold] run committed"', "x INFO [silver_to_gold] run committed (r)")
     assert not filter_matches('"[silver_to_gold] run committed"', "x INFO [sdl-dev-silver_to_gold] run committed")
     assert not filter_matches("quality failed", "quality gate passed")
-
-
-def metric_filter(name: str) -> dict:
-    return block("aws_cloudwatch_log_metric_filter", f"aws_cloudwatch_log_metric_filter.{name}")
 
 
 def test_the_metric_filters_watch_the_group_glue_writes_to_and_match_the_real_lines(

@@ -106,6 +106,32 @@ resource "aws_cloudwatch_log_metric_filter" "gold_committed" {
   }
 }
 
+# One line per missed service level of a contract (jobs/runtime/sla.py).
+resource "aws_cloudwatch_log_metric_filter" "sla_breached" {
+  name           = "${var.name}-sla-breached"
+  log_group_name = aws_cloudwatch_log_group.this["job_output"].name
+  pattern        = "\"SLA breach:\""
+  metric_transformation {
+    name      = "SlaBreaches"
+    namespace = var.metric_namespace
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "sla_breached" {
+  alarm_name          = "${var.name}-sla-breached"
+  alarm_description   = "A data product missed a service level its contract promises (the job's log and run record say which)."
+  namespace           = var.metric_namespace
+  metric_name         = "SlaBreaches"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "quality_failed" {
   alarm_name          = "${var.name}-quality-gate-failed"
   alarm_description   = "A critical expectation failed: the job stopped before publishing (see its quality results)."
@@ -211,10 +237,10 @@ resource "aws_cloudwatch_dashboard" "lake" {
       {
         type = "metric", x = 0, y = 6, width = 12, height = 6
         properties = {
-          title   = "Quality gate failures and gold publications"
+          title   = "Quality gate failures, SLA breaches and gold publications"
           region  = var.region
           stat    = "Sum"
-          metrics = [[var.metric_namespace, "QualityGateFailures"], [var.metric_namespace, "GoldRunsCommitted"]]
+          metrics = [[var.metric_namespace, "QualityGateFailures"], [var.metric_namespace, "SlaBreaches"], [var.metric_namespace, "GoldRunsCommitted"]]
         }
       },
     ]
