@@ -51,6 +51,7 @@ class TableContract:
     status: str = "active"
     classification: dict[str, str] = field(default_factory=dict)  # column -> restricted, confidential, ...
     slas: tuple[Sla, ...] = ()
+    consumers: tuple[str, ...] = ()  # who reads the product (tables, analysts' queries)
 
     def sla(self, name: str) -> Sla | None:
         return next((s for s in self.slas if s.property == name), None)
@@ -86,6 +87,10 @@ class BronzeSource:
     file_format: str  # csv | jsonl | parquet | avro
     columns: tuple[str, ...] = ()  # the fields a landed record carries (by name)
     slas: tuple[Sla, ...] = ()
+    owner: str = ""
+    version: str = "0.0.0"
+    status: str = "active"
+    consumers: tuple[str, ...] = ()
 
     def sla(self, name: str) -> Sla | None:
         return next((s for s in self.slas if s.property == name), None)

@@ -61,10 +61,12 @@ def read_contract(name: str, root: Path = CONTRACTS) -> Document:
     return document
 
 
-def custom_property(document: Document, name: str) -> Any:
+def custom_property(document: Document, name: str, default: Any = None) -> Any:
     for item in document.get("customProperties", []):
         if item["property"] == name:
             return item["value"]
+    if default is not None:
+        return default
     raise ContractError(f"{document['id']}: no customProperty {name!r}")
 
 
@@ -130,6 +132,7 @@ def table_contract(name: str, root: Path = CONTRACTS) -> TableContract:
         status=str(document["status"]),
         classification={p["name"]: p["classification"] for p in properties if p.get("classification")},
         slas=slas(document),
+        consumers=tuple(custom_property(document, "consumers", [])),
     )
 
 
@@ -155,4 +158,8 @@ def bronze_source(name: str, root: Path = CONTRACTS) -> BronzeSource:
         file_format=custom_property(document, "fileFormat"),
         columns=tuple(p["name"] for p in _properties(document)),
         slas=slas(document),
+        owner=owner_of(document),
+        version=str(document["version"]),
+        status=str(document["status"]),
+        consumers=tuple(custom_property(document, "consumers", [])),
     )

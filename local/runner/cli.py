@@ -27,8 +27,10 @@ from local.catalog.metastore import LocalCatalog
 from local.catalog.schema_inference import DEFAULT_SAMPLE_SIZE
 from local.cluster.standalone import STATE_FILE, LocalCluster, launch_cluster
 from local.runner.pipeline import PIPELINE, run_pipeline
+from local.runner.products import product_lines, product_states
 from local.runner.report import summary_lines, table_counts
 from local.sample.generator import GeneratorSettings, write_sample_lake
+from transforms.contracts import ALL_TABLES, SOURCES
 
 log = logging.getLogger("sales_data_lake")
 
@@ -101,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     bookmarks.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
     bookmarks.add_argument("--job", required=True, choices=[name for name, _ in PIPELINE], help="the job")
     bookmarks.add_argument("--run", help="rewind: the committed run to go back to (see `show`)")
+
+    products = commands.add_parser("products", help="every data product: owner, version, service levels, quality")
+    products.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
 
     publish = commands.add_parser(
         "publish-catalog", help="publish the local catalog to the AWS Glue Data Catalog (AWS config from the env)"
@@ -214,6 +219,13 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_products(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    tables = [t for t in ALL_TABLES if t.layer != "quarantine"]
+    print("\n".join(product_lines(product_states(tables, SOURCES, local_path(config.state_uri)))))
+    return 0
+
+
 def _rebases(pairs: list[str]) -> dict[str, str]:
     bad = [pair for pair in pairs if "=" not in pair]
     if bad:
@@ -275,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         "run": cmd_run,
         "crawl": cmd_crawl,
         "bookmarks": cmd_bookmarks,
+        "products": cmd_products,
         "publish-catalog": cmd_publish_catalog,
         "cluster": cmd_cluster,
         "query": cmd_query,
