@@ -49,6 +49,8 @@ def freshness(product: str, sla: Sla, newest_business: date | None, newest_input
         return SlaResult(product, "freshness", agreed, "no data", False, sla.enforced, f"no {sla.element} published")
     lag = (newest_input - newest_business).days
     detail = f"newest {sla.element} {newest_business}, newest input {newest_input}"
+    if lag < 0:  # fresh, but worth a look: the data is dated after the files that brought it
+        detail += f"; {sla.element} after the newest input"
     return SlaResult(product, "freshness", agreed, f"{lag} d", lag <= float(sla.value), sla.enforced, detail)
 
 

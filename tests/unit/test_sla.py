@@ -32,6 +32,8 @@ def test_freshness_is_the_lag_behind_the_newest_input():
     stale = sla.freshness("t", agreed, date(2026, 2, 28), newest_input)
     assert (stale.met, stale.measured) == (False, "10 d")
     assert not sla.freshness("t", agreed, None, newest_input).met  # nothing published is stale
+    ahead = sla.freshness("t", agreed, date(2026, 3, 12), newest_input)
+    assert ahead.met and ahead.measured == "-2 d" and ahead.detail.endswith("order_date after the newest input")
 
 
 def test_time_of_availability_by_the_agreed_time_utc():
