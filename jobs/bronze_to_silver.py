@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pyspark.sql import DataFrame
@@ -92,20 +92,25 @@ def changed_order_dates(orders_partitions: list[Partition], returns: Batch) -> l
 
 def service_levels(ctx: JobContext) -> list[SlaResult]:
     """What the sources' and silver tables' contracts promise, for the data this run read:
-    completeness of each source, freshness of each silver table against the newest ingest date."""
-    results = []
+    completeness of each source; freshness of each silver table against the newest ingest date,
+    and its latency from the oldest file read landing to now (published)."""
+    results, now = [], datetime.now(UTC)
     for dataset in DATASETS:
-        files = ctx.run.inputs.get(dataset.source.prefix, [])
-        completeness = dataset.source.sla("completeness")
-        if files and completeness and dataset.name in ctx.run.ledger:
-            results.append(sla.completeness(dataset.source.qualified_name, completeness, ctx.run.ledger[dataset.name]))
-        freshness = dataset.table.sla("freshness")
-        if files and freshness:
-            newest = ctx.tables.newest_partition(dataset.table, freshness.element)
+        source, table = dataset.source, dataset.table
+        files = ctx.run.inputs.get(source.prefix, [])
+        if not files:
+            continue
+        completeness, freshness, latency = source.sla("completeness"), table.sla("freshness"), table.sla("latency")
+        if completeness and dataset.name in ctx.run.ledger:
+            results.append(sla.completeness(source.qualified_name, completeness, ctx.run.ledger[dataset.name]))
+        if freshness:
+            newest = ctx.tables.newest_partition(table, freshness.element)
             newest_day = date.fromisoformat(newest) if newest else None
-            results.append(
-                sla.freshness(dataset.table.qualified_name, freshness, newest_day, sla.newest_ingest_date(files))
-            )
+            results.append(sla.freshness(table.qualified_name, freshness, newest_day, sla.newest_ingest_date(files)))
+        landed_ms = ctx.run.oldest_landed_ms.get(source.prefix)
+        if latency and landed_ms is not None:
+            landed = datetime.fromtimestamp(landed_ms / 1000, UTC)
+            results.append(sla.latency(table.qualified_name, latency, landed, now))
     return results
 
 

@@ -78,6 +78,7 @@ class RunRecord:
     started_at: str  # ISO 8601, UTC
     job_bookmark_option: str
     inputs: dict[str, list[str]] = field(default_factory=dict)  # input (source prefix, changes/<job>) -> files read
+    oldest_landed_ms: dict[str, int] = field(default_factory=dict)  # input -> when its oldest file read landed
     outputs: dict[str, str] = field(default_factory=dict)  # table -> the snapshot it was published in
     metrics: dict[str, float] = field(default_factory=dict)
     quality: dict[str, QualityVerdict] = field(default_factory=dict)  # suite -> verdict

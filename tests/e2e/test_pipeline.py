@@ -225,6 +225,9 @@ def test_every_source_and_table_with_a_service_level_is_checked(built_lake):
         "sales_silver.returns",
     }
     assert silver["sales_silver.orders", "freshness"].met  # each day's orders land that day
+    latencies = {product: r for (product, kind), r in silver.items() if kind == "latency"}
+    assert set(latencies) == {t.qualified_name for t in SILVER_TABLES}  # every silver contract promises one
+    assert all(r.met and float(r.measured.removesuffix(" h")) < 1 for r in latencies.values())  # landed just now
     ledger = run.records["bronze_to_silver"].ledger["orders"]
     rejected = sum(n for reason, n in ledger.quarantined_by_reason.items() if reason != "DUPLICATE_SUPERSEDED")
     assert silver["sales_bronze.orders", "completeness"].measured == f"{100 * (1 - rejected / ledger.rows_in):.1f}%"

@@ -36,6 +36,14 @@ def test_freshness_is_the_lag_behind_the_newest_input():
     assert ahead.met and ahead.measured == "-2 d" and ahead.detail.endswith("order_date after the newest input")
 
 
+def test_latency_is_hours_from_landing_to_publishing():
+    six_hours = Sla("latency", 6, "h")
+    landed = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
+    on_time = sla.latency("t", six_hours, landed, datetime(2026, 3, 10, 6, 30, tzinfo=UTC))
+    assert (on_time.met, on_time.measured) == (True, "5.5 h")
+    assert not sla.latency("t", six_hours, landed, datetime(2026, 3, 10, 7, 30, tzinfo=UTC)).met
+
+
 def test_time_of_availability_by_the_agreed_time_utc():
     by_eight = Sla("timeOfAvailability", "08:00", "UTC")
     assert sla.time_of_availability("t", by_eight, datetime(2026, 3, 10, 7, 59, tzinfo=UTC)).met
