@@ -24,6 +24,8 @@ import pytest
 from expectations.gate import ExpectationOutcome, QualityGateFailed, SuiteResult
 from jobs import bronze_to_silver, silver_to_gold
 from jobs.runtime.entry import LOG_FORMAT, run_job
+from jobs.runtime.run_record import RunRecord
+from jobs.runtime.uris import local_path_of
 from local.runner.glue_run import CALLS_VARIABLE, GlueContextStandIn, JobStandIn
 from local.sample.generator import GeneratorSettings, write_sample_lake
 from tests.helpers.aws import put_secret
@@ -217,7 +219,7 @@ def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(spar
 
     calls = tmp_path / "glue-calls.jsonl"
     environment = os.environ | {CALLS_VARIABLE: str(calls)}  # the AWS variables `aws` set
-    manifests = {}
+    records = {}
     for n, job in enumerate(workflow_order(jobs)):
         argv = glue_command_line(job, arguments[job.key], f"jr_{n}", ORDERS[n % len(ORDERS)])
         finished = subprocess.run(
@@ -228,14 +230,14 @@ def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(spar
             text=True,
         )
         assert finished.returncode == 0, finished.stderr[-3000:]
-        state = Path(arguments[job.key]["--state_uri"].removeprefix("file:"))
-        manifests[job.key] = json.loads((state / "runs" / job.key / f"jr_{n}.json").read_text())
+        state = local_path_of(arguments[job.key]["--state_uri"])
+        records[job.key] = RunRecord.from_json(json.loads((state / "runs" / job.key / f"jr_{n}.json").read_text()))
 
     assert [call[0] for call in recorded_calls(calls)] == ["GlueContext", "Job.init", "Job.commit"] * 2
-    outputs = manifests["silver_to_gold"]["outputs"]
+    outputs = records["silver_to_gold"].outputs
     for table in GOLD_TABLES:
-        rows = spark.read.parquet(outputs[table.qualified_name].removeprefix("file:")).collect()
+        rows = spark.read.parquet(outputs[table.qualified_name]).collect()
         assert gold_differences(rows, truth[table.name], table) == [], table.qualified_name
-    quarantine = manifests["bronze_to_silver"]["outputs"][QUARANTINE_TABLES[PRODUCTS_SOURCE.domain].qualified_name]
-    unreadable = spark.read.parquet(quarantine.removeprefix("file:")).where("reject_reason = 'UNREADABLE_FILE'")
+    quarantine = records["bronze_to_silver"].outputs[QUARANTINE_TABLES[PRODUCTS_SOURCE.domain].qualified_name]
+    unreadable = spark.read.parquet(quarantine).where("reject_reason = 'UNREADABLE_FILE'")
     assert [r.source_file for r in unreadable.collect()] == [str(poison.relative_to(bronze))]
