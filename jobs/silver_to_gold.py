@@ -12,13 +12,13 @@ from pyspark.sql import functions as F
 from expectations import suites
 from expectations.cross_table import margin_flag_check, revenue_reconciliation
 from jobs import bronze_to_silver
-from jobs.bronze_to_silver import SilverChanges
 from jobs.runtime import sla
 from jobs.runtime.config import LAKE_ARGUMENTS
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
 from jobs.runtime.partitions import Partition
 from jobs.runtime.run_record import RunRecord, SlaResult
+from jobs.silver.steps import SilverChanges
 from transforms import contracts as c
 from transforms import gold
 from transforms.contract_types import TableContract

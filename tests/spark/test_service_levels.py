@@ -8,12 +8,12 @@ import json
 import logging
 from decimal import Decimal
 
-from jobs import bronze_to_silver
 from jobs.runtime import sla
 from jobs.runtime.entry import LOG_FORMAT
 from jobs.runtime.local import local_context
 from jobs.runtime.run_record import Ledger, RunRecord
 from jobs.runtime.uris import local_path_of
+from jobs.silver.steps import service_levels
 from local.runner.report import summary_lines
 from tests.helpers.infra_model import filter_matches, metric_filter
 from transforms.contracts import SILVER_ORDERS
@@ -36,7 +36,7 @@ def test_a_stale_source_breaches_freshness_and_the_summary_and_alarm_say_so(spar
     ctx.run.record_ledger("orders", Ledger.of([(landed, "accepted", 2), (landed, "WRONG_FIELD_COUNT", 1)]))
 
     with caplog.at_level(logging.INFO, logger="sales_data_lake"):
-        sla.record(ctx.run, bronze_to_silver.service_levels(ctx))
+        sla.record(ctx.run, service_levels(ctx))
     record = ctx.commit()
     sla.enforce(record)  # reported, not enforced: no error
 
