@@ -77,7 +77,7 @@ $(CONTRACTS_STAMP): requirements-contracts.txt
 	@touch $(CONTRACTS_STAMP)
 
 contracts-check: $(CONTRACTS_STAMP) ## the ODCS data contracts: JSON Schema, datacontract lint, where each file lives
-	$(CONTRACTS_VENV)/bin/python local/catalog/contracts_check.py transforms/contracts --queries infra/queries
+	$(CONTRACTS_VENV)/bin/python -m local.catalog.contracts_check transforms/contracts --queries infra/queries
 
 format: setup $(INFRA_STAMP) ## ruff format and import sorting; terraform fmt
 	$(PY) -m ruff check --fix --select I .

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pyspark.sql.types import (
@@ -23,9 +22,9 @@ from pyspark.sql.types import (
 )
 
 from transforms.contract_types import BronzeSource, Sla, TableContract
+from transforms.odcs_document import ContractError, Document, custom_property, owner_of, positioned, properties
 
 CONTRACTS = Path(__file__).parent / "contracts"
-Document = dict[str, Any]
 
 SIMPLE_TYPES: dict[str, DataType] = {
     "string": StringType(),
@@ -37,10 +36,6 @@ SIMPLE_TYPES: dict[str, DataType] = {
     "boolean": BooleanType(),
 }
 DECIMAL = re.compile(r"^decimal\((\d+),\s*(\d+)\)$")
-
-
-class ContractError(ValueError):
-    """A contract file the lake cannot use; the message names the file and the field."""
 
 
 def spark_type(physical_type: str) -> DataType:
@@ -59,31 +54,6 @@ def read_contract(name: str, root: Path = CONTRACTS) -> Document:
     path = root / f"{name}.odcs.yaml"
     document: Document = yaml.safe_load(path.read_text())
     return document
-
-
-def custom_property(document: Document, name: str, default: Any = None) -> Any:
-    for item in document.get("customProperties", []):
-        if item["property"] == name:
-            return item["value"]
-    if default is not None:
-        return default
-    raise ContractError(f"{document['id']}: no customProperty {name!r}")
-
-
-def _properties(document: Document) -> list[Document]:
-    (table,) = document["schema"]  # one table per contract
-    properties: list[Document] = table["properties"]
-    return properties
-
-
-def _positioned(properties: list[Document], flag: str, position: str) -> tuple[str, ...]:
-    marked = [p for p in properties if p.get(flag)]
-    return tuple(p["name"] for p in sorted(marked, key=lambda p: p.get(position, 0)))
-
-
-def owner_of(document: Document) -> str:
-    members = document.get("team", {}).get("members", [])
-    return next((m["username"] for m in members if m.get("role") == "owner"), "")
 
 
 def sla_value(document: Document, name: str, default: float) -> float:
@@ -110,9 +80,9 @@ def slas(document: Document) -> tuple[Sla, ...]:
 def table_contract(name: str, root: Path = CONTRACTS) -> TableContract:
     """A silver or gold table's contract, as the code uses it."""
     document = read_contract(name, root)
-    properties = _properties(document)
+    props = properties(document)
     (table,) = document["schema"]
-    partitions = _positioned(properties, "partitioned", "partitionKeyPosition")
+    partitions = positioned(document, "partitioned", "partitionKeyPosition")
     for sla in slas(document):
         # Freshness is read from the catalog's partitions, never by scanning the table.
         if sla.property == "freshness" and sla.element not in partitions:
@@ -121,16 +91,16 @@ def table_contract(name: str, root: Path = CONTRACTS) -> TableContract:
         domain=document["domain"],
         layer=custom_property(document, "layer"),
         name=table["name"],
-        columns=tuple((p["name"], spark_type(p["physicalType"]), not p.get("required", False)) for p in properties),
-        primary_key=_positioned(properties, "primaryKey", "primaryKeyPosition"),
+        columns=tuple((p["name"], spark_type(p["physicalType"]), not p.get("required", False)) for p in props),
+        primary_key=positioned(document, "primaryKey", "primaryKeyPosition"),
         partition_by=partitions,
         owner=owner_of(document),
         sla_hours=int(sla_value(document, "latency", 24)),
         description=document.get("description", {}).get("purpose", ""),
-        column_docs={p["name"]: p["description"] for p in properties if p.get("description")},
+        column_docs={p["name"]: p["description"] for p in props if p.get("description")},
         version=str(document["version"]),
         status=str(document["status"]),
-        classification={p["name"]: p["classification"] for p in properties if p.get("classification")},
+        classification={p["name"]: p["classification"] for p in props if p.get("classification")},
         slas=slas(document),
         consumers=tuple(custom_property(document, "consumers", [])),
     )
@@ -145,7 +115,7 @@ def _ddl_type(prop: Document) -> str:
 
 def record_ddl(name: str, root: Path = CONTRACTS) -> str:
     """A landed record's fields as a Spark DDL schema (how JSON records are parsed)."""
-    return ", ".join(f"{p['name']} {_ddl_type(p)}" for p in _properties(read_contract(name, root)))
+    return ", ".join(f"{p['name']} {_ddl_type(p)}" for p in properties(read_contract(name, root)))
 
 
 def bronze_source(name: str, root: Path = CONTRACTS) -> BronzeSource:
@@ -156,7 +126,7 @@ def bronze_source(name: str, root: Path = CONTRACTS) -> BronzeSource:
         domain=document["domain"],
         dataset=table["name"],
         file_format=custom_property(document, "fileFormat"),
-        columns=tuple(p["name"] for p in _properties(document)),
+        columns=tuple(p["name"] for p in properties(document)),
         slas=slas(document),
         owner=owner_of(document),
         version=str(document["version"]),

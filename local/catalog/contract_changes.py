@@ -14,14 +14,14 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlglot
 import yaml
 from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 
-Document = dict[str, Any]
+from transforms.odcs_document import Document, columns, custom_property, positioned
+
 INTEGERS = ("tinyint", "smallint", "int", "bigint")  # each holds the ones before it
 DECIMAL = re.compile(r"^decimal\((\d+),\s*(\d+)\)$")
 
@@ -34,20 +34,6 @@ class Change:
 
     def describe(self) -> str:
         return f"{self.table}.{self.column}: {self.what}" if self.column else f"{self.table}: {self.what}"
-
-
-def custom_property(document: Document, name: str, default: Any = None) -> Any:
-    return next((p["value"] for p in document.get("customProperties", []) if p.get("property") == name), default)
-
-
-def columns(document: Document) -> dict[str, Document]:
-    (table,) = document["schema"]
-    return {p["name"]: p for p in table["properties"]}
-
-
-def positioned(document: Document, flag: str, position: str) -> tuple[str, ...]:
-    marked = [p for p in columns(document).values() if p.get(flag)]
-    return tuple(p["name"] for p in sorted(marked, key=lambda p: p.get(position, 0)))
 
 
 def widens(old_type: str, new_type: str) -> bool:
@@ -65,7 +51,9 @@ def widens(old_type: str, new_type: str) -> bool:
         digits = {"tinyint": 3, "smallint": 5, "int": 10, "bigint": 19}[old]
         precision, scale = map(int, new_decimal.groups())
         return precision - scale >= digits
-    return new == "string" and old != "binary" or (old in INTEGERS + ("float",) and new == "double")
+    if new == "string":
+        return old != "binary"
+    return new == "double" and old in ("tinyint", "smallint", "int", "float")  # bigint would lose digits
 
 
 def breaking_changes(old: Document, new: Document) -> list[Change]:

@@ -5,8 +5,9 @@ version bump, its consumers and a changelog entry, and breaks no Athena named qu
 (infra/queries/*.sql), see contract_changes.py.
 
 Runs in its own virtualenv (.venv-contracts, with datacontract-cli and the ODCS schemas it
-ships), so it imports nothing from the lake. Before trusting a green result it checks a broken
-copy of the first contract and fails if that copy passes: a check that cannot fail is no check.
+ships) as `python -m local.catalog.contracts_check` from the repository, importing nothing
+that needs Spark. Before trusting a green result it checks a broken copy of the first contract
+and fails if that copy passes: a check that cannot fail is no check.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from pathlib import Path
 import datacontract
 import jsonschema
 import yaml
-from contract_changes import affected_queries, breaking_changes, catalog_schema, last_committed, release_problems
+
+from local.catalog.contract_changes import (
+    affected_queries,
+    breaking_changes,
+    catalog_schema,
+    last_committed,
+    release_problems,
+)
+from transforms.odcs_document import custom_property
 
 SCHEMAS = Path(datacontract.__file__).parent / "schemas"
 
@@ -44,7 +53,7 @@ def schema_errors(document: dict) -> list[str]:
 
 def placement_errors(path: Path, root: Path, document: dict) -> list[str]:
     """A contract lives at <domain>/<layer>_<dataProduct>.odcs.yaml, its id <domain>_<layer>_<dataProduct>."""
-    layer = next((p["value"] for p in document.get("customProperties", []) if p.get("property") == "layer"), None)
+    layer = custom_property(document, "layer", None)
     expected = f"{document.get('domain')}/{layer}_{document.get('dataProduct')}.odcs.yaml"
     errors = []
     if path.relative_to(root).as_posix() != expected:

@@ -35,6 +35,8 @@ QUERIES = {p.name: p.read_text() for p in (REPO / "infra" / "queries").glob("*.s
         ("int", "string", True),
         ("string", "int", False),
         ("date", "timestamp", False),
+        ("int", "double", True),
+        ("bigint", "double", False),  # a double holds 15 to 17 digits
     ],
 )
 def test_a_type_change_is_safe_only_when_it_widens(old, new, safe):
