@@ -13,13 +13,14 @@ SPARK_DRIVER_MEMORY ?= 4g
 
 CONTRACTS_VENV ?= .venv-contracts
 CONTRACTS_STAMP := $(CONTRACTS_VENV)/.installed
+CONTRACTS_TEST_STAMP := $(CONTRACTS_VENV)/.installed-test
 
 INFRA_VENV ?= .venv-infra
 INFRA_STAMP := $(INFRA_VENV)/.installed
 # The npm package whose jsii manifest carries the AWS provider's schema (19.50.0: provider 5.84.0).
 PROVIDER_PACKAGE ?= @cdktf/provider-aws@19.50.0
 
-.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint contracts-check format package bench infra-check provider-schema smoke-aws clean-lake clean
+.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint contracts-check contracts-test format package bench infra-check provider-schema smoke-aws clean-lake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -75,6 +76,16 @@ $(CONTRACTS_STAMP): requirements-contracts.txt
 	$(CONTRACTS_VENV)/bin/python -m pip install -q --upgrade pip
 	$(CONTRACTS_VENV)/bin/python -m pip install -q -r requirements-contracts.txt
 	@touch $(CONTRACTS_STAMP)
+
+$(CONTRACTS_TEST_STAMP): $(CONTRACTS_STAMP) requirements-contracts-test.txt
+	$(CONTRACTS_VENV)/bin/python -m pip install -q -r requirements-contracts-test.txt
+	@touch $(CONTRACTS_TEST_STAMP)
+
+contracts-test: setup $(CONTRACTS_TEST_STAMP) ## datacontract test of every silver and gold contract against the local lake (after run-local; LAKE)
+	@sh local/check_java.sh
+	@mkdir -p build
+	$(PY) -m local published --lake $(LAKE) > build/published.json
+	$(CONTRACTS_VENV)/bin/python -m local.catalog.contract_test build/published.json
 
 contracts-check: $(CONTRACTS_STAMP) ## the ODCS data contracts: JSON Schema, datacontract lint, where each file lives
 	$(CONTRACTS_VENV)/bin/python -m local.catalog.contracts_check transforms/contracts --queries infra/queries

@@ -33,6 +33,7 @@ module "cloudwatch" {
   crawler_log_group          = local.crawler_log_group
   log_retention_days         = var.log_retention_days
   alarm_email                = var.alarm_email
+  domains                    = var.domains
   job_names                  = module.glue.job_names
   crawler_names              = module.glue.crawler_names
   bucket_ids                 = module.s3.bucket_ids
@@ -64,6 +65,8 @@ module "iam" {
   pii_key_secret_arn    = module.kms.pii_key_secret_arn
   athena_workgroup_arn  = module.athena.workgroup_arn
   analyst_principals    = var.analyst_principals
+  contracts_dir         = "${path.root}/../transforms/contracts"
+  pii_domains           = var.pii_domains
 }
 
 module "glue" {
@@ -73,7 +76,8 @@ module "glue" {
   layers                    = var.layers
   bucket_ids                = module.s3.bucket_ids
   kms_key_arn               = module.kms.key_arn
-  job_role_arn              = module.iam.job_role_arn
+  job_role_arns             = module.iam.job_role_arns
+  pii_domains               = var.pii_domains
   crawler_role_arn          = module.iam.crawler_role_arn
   job_log_group_prefix      = local.job_log_group_prefix
   crawler_schedule          = var.crawler_schedule

@@ -4,7 +4,7 @@ output "bucket_names" {
 }
 
 output "glue_jobs" {
-  description = "Glue job name per job script."
+  description = "Glue job name per job (<domain>_<script>)."
   value       = module.glue.job_names
 }
 

@@ -45,7 +45,7 @@ variable "domains" {
 variable "layers" {
   description = "The catalog layers each domain has a database for."
   type        = list(string)
-  default     = ["bronze", "silver", "quarantine", "gold"]
+  default     = ["bronze", "silver", "quarantine", "gold", "ops"]
 }
 
 variable "crawler_schedule" {
@@ -60,8 +60,14 @@ variable "pipeline_schedule" {
   default     = "cron(0 2 * * ? *)"
 }
 
+variable "pii_domains" {
+  description = "The domains whose jobs hash PII (their bronze contracts have restricted columns): only their roles read the PII hash key."
+  type        = list(string)
+  default     = ["customer"]
+}
+
 variable "job_sizes" {
-  description = "Worker type, worker count and timeout (minutes) per Glue job."
+  description = "Worker type, worker count and timeout (minutes) per job script (every domain's job running it)."
   type = map(object({
     worker_type       = string
     number_of_workers = number

@@ -1,69 +1,32 @@
-"""silver -> gold: the sales, product and customer marts, validated before they are published."""
+"""silver -> gold: the sales, product and customer marts, validated before they are published.
+`--domain` builds one domain's marts (each domain's job); without it a run builds them all."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
-
-from expectations import suites
-from expectations.cross_table import margin_flag_check, revenue_reconciliation
 from jobs import bronze_to_silver
+from jobs.gold.marts import Mart, Rebuild, marts_of, read_silver, tables_read
 from jobs.runtime import sla
-from jobs.runtime.config import LAKE_ARGUMENTS
+from jobs.runtime.config import LAKE_ARGUMENTS, job_identity
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
-from jobs.runtime.partitions import Partition
 from jobs.runtime.run_record import RunRecord, SlaResult
+from jobs.service_levels import keep as keep_service_levels
 from jobs.silver.steps import SilverChanges
 from transforms import contracts as c
-from transforms import gold
 from transforms.contract_types import TableContract
 
 JOB = "silver_to_gold"  # the job's identity: its state paths and log lines, on every platform
 ARGUMENTS = LAKE_ARGUMENTS
-UPSTREAM = bronze_to_silver.JOB
 
 
-@dataclass(frozen=True)
-class Rebuild:
-    """The order dates whose daily sales this run rebuilds: every date (a full refresh), or
-    those silver's changes touched."""
-
-    full_refresh: bool
-    dates: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, changes: list[SilverChanges]) -> Rebuild:
-        return cls(False, tuple(sorted({day for change in changes for day in change.order_dates})))
-
-    def on_dates(self, df: DataFrame) -> DataFrame:
-        return df if self.full_refresh else df.where(F.col("order_date").isin(list(self.dates)))
-
-    def daily_partitions(self) -> list[Partition]:
-        return [Partition.of({"order_date": day}) for day in self.dates]
-
-
-@dataclass(frozen=True)
-class Silver:
-    """The silver tables gold is built from (orders and returns cached: every mart reads them)."""
-
-    orders: DataFrame
-    returns: DataFrame
-    products: DataFrame
-    customers: DataFrame
-
-
-def read_silver(ctx: JobContext) -> Silver:
-    return Silver(
-        orders=ctx.tables.read(c.SILVER_ORDERS).select(*gold.ORDER_COLUMNS).cache(),
-        returns=ctx.tables.read(c.SILVER_RETURNS).select(*gold.RETURN_COLUMNS).cache(),
-        products=ctx.tables.read(c.SILVER_PRODUCTS),
-        customers=ctx.tables.read(c.SILVER_CUSTOMERS),
-    )
+def upstream_jobs(marts: list[Mart], domain: str) -> list[str]:
+    """The bronze_to_silver runs whose changes these marts are rebuilt from: the jobs of the
+    domains whose silver they read (the whole-lake job when this run is for every domain)."""
+    domains = sorted({table.domain for table in tables_read(marts)}) if domain else [""]
+    return [job_identity(bronze_to_silver.JOB, d) for d in domains]
 
 
 def service_levels(ctx: JobContext, published: list[TableContract], at: datetime) -> list[SlaResult]:
@@ -85,10 +48,15 @@ def service_levels(ctx: JobContext, published: list[TableContract], at: datetime
 def main(ctx: JobContext) -> RunRecord:
     """Rebuild what silver's changes since the last run touch: daily sales for the changed
     order dates only, the smaller marts in full. `--full_refresh true` rebuilds everything."""
+    marts = marts_of(ctx.config.domain)
     with ctx.step("read silver"):
-        changes = ctx.changes.read(UPSTREAM, SilverChanges.from_json)
+        changes = [
+            change
+            for upstream in upstream_jobs(marts, ctx.config.domain)
+            for change in ctx.changes.read(upstream, SilverChanges.from_json)
+        ]
         nothing_changed = not changes and not ctx.config.full_refresh
-        silver = None if nothing_changed else read_silver(ctx)
+        silver = None if nothing_changed else read_silver(ctx, tables_read(marts))
     if silver is None:  # committed after the step, so the run record holds its time
         ctx.run.metric("changed_order_dates", 0)
         return ctx.commit()
@@ -97,32 +65,23 @@ def main(ctx: JobContext) -> RunRecord:
         ctx.run.metric("full_refresh", 1)
     else:
         ctx.run.metric("changed_order_dates", len(rebuild.dates))
-    orders, returns = silver.orders, silver.returns
     with ctx.step("build gold"):
-        marts = {
-            c.GOLD_DAILY_SALES: gold.daily_sales(rebuild.on_dates(orders), rebuild.on_dates(returns)),
-            c.GOLD_SALES_KPIS_MONTHLY: gold.sales_kpis_monthly(orders, returns),
-            c.GOLD_PRODUCT_PERFORMANCE: gold.product_performance(orders, returns, silver.products),
-            c.GOLD_CUSTOMER_LTV: gold.customer_ltv(orders, returns, silver.customers),
-        }
         # Materialized here: validated, then written.
-        marts = {table: frame.localCheckpoint() for table, frame in marts.items()}
+        built = {mart.table: mart.build(silver, rebuild).localCheckpoint() for mart in marts}
     with ctx.step("validate gold"):
-        for table, frame in marts.items():
-            ctx.quality.check(frame, suites.TABLE_SUITES[table.qualified_name])
-        daily = marts[c.GOLD_DAILY_SALES]
-        reconciliation = revenue_reconciliation(daily, rebuild.on_dates(orders), rebuild.on_dates(returns))
-        ctx.quality.check(reconciliation, suites.REVENUE_RECONCILIATION_SUITE)
-        ctx.quality.check(margin_flag_check(marts[c.GOLD_PRODUCT_PERFORMANCE]), suites.MARGIN_FLAGS_SUITE)
+        for mart in marts:
+            ctx.quality.check(built[mart.table], mart.suite)
+            for frame, suite in mart.checks(built[mart.table], silver, rebuild):
+                ctx.quality.check(frame, suite)
     with ctx.step("write gold"):
-        ctx.tables.write(
-            daily, c.GOLD_DAILY_SALES, replaces=rebuild.daily_partitions(), whole_table=rebuild.full_refresh
-        )
-        for table, frame in marts.items():
-            if table is not c.GOLD_DAILY_SALES:
-                ctx.tables.write(frame, table)
+        for mart in marts:
+            if mart.by_order_date:
+                replaces = rebuild.daily_partitions()
+                ctx.tables.write(built[mart.table], mart.table, replaces=replaces, whole_table=rebuild.full_refresh)
+            else:
+                ctx.tables.write(built[mart.table], mart.table)
     with ctx.step("check service levels"):
-        sla.record(ctx.run, service_levels(ctx, list(marts), datetime.now(UTC)))
+        keep_service_levels(ctx, service_levels(ctx, list(built), datetime.now(UTC)))
     record = ctx.commit()
     sla.enforce(record)  # published and committed either way; an enforced breach fails the run
     return record

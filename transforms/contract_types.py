@@ -52,6 +52,8 @@ class TableContract:
     classification: dict[str, str] = field(default_factory=dict)  # column -> restricted, confidential, ...
     slas: tuple[Sla, ...] = ()
     consumers: tuple[str, ...] = ()  # who reads the product (tables, analysts' queries)
+    inputs: tuple[str, ...] = ()  # the products it is built from (database.table)
+    readers: tuple[str, ...] = ()  # roles besides its domain's producer that may read it
 
     def sla(self, name: str) -> Sla | None:
         return next((s for s in self.slas if s.property == name), None)

@@ -103,6 +103,8 @@ def table_contract(name: str, root: Path = CONTRACTS) -> TableContract:
         classification={p["name"]: p["classification"] for p in props if p.get("classification")},
         slas=slas(document),
         consumers=tuple(custom_property(document, "consumers", [])),
+        inputs=tuple(custom_property(document, "inputs", [])),
+        readers=tuple(role["role"] for role in document.get("roles", []) if role.get("access") == "read"),
     )
 
 

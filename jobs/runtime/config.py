@@ -17,6 +17,7 @@ LAKE_ARGUMENTS = (
     "silver_uri",
     "gold_uri",
     "quarantine_uri",
+    "ops_uri",
     "state_uri",
     "quality_mode",
     "pii_hash_key",
@@ -24,6 +25,7 @@ LAKE_ARGUMENTS = (
     "full_refresh",
     "lock_wait_seconds",
     "snapshot_retention_seconds",
+    "domain",
     "job-bookmark-option",  # Glue's own name for it, hyphens and all
 )
 # Local runs only: on Glue the key comes from the secret `pii_hash_key_secret` names.
@@ -48,6 +50,7 @@ class LakeConfig:
     gold_uri: str
     quarantine_uri: str
     state_uri: str
+    ops_uri: str  # the domains' operational tables (service level history)
     quality_mode: str = "enforce"
     pii_hash_key: str = LOCAL_PII_HASH_KEY
     pii_hash_key_secret: str = ""  # Secrets Manager secret (ARN or name) of the key, on Glue
@@ -58,6 +61,8 @@ class LakeConfig:
     lock_wait_seconds: float = 0.0  # how long a run waits for a concurrent run of its job
     # How long a table snapshot no longer published is kept, so queries reading it can finish.
     snapshot_retention_seconds: float = 3600.0
+    # The one domain a run processes (each domain's data runs as its own job), or "" for all.
+    domain: str = ""
 
     @property
     def reads_incrementally(self) -> bool:
@@ -66,6 +71,13 @@ class LakeConfig:
     @property
     def commits_bookmarks(self) -> bool:
         return self.job_bookmark_option == BOOKMARK_ENABLE
+
+    def required_pii_hash_key(self) -> str:
+        """The key PII is hashed with; an error for a run that has none (on Glue, a job not
+        given the secret)."""
+        if not self.pii_hash_key:
+            raise ConfigError("this run hashes PII: --pii_hash_key_secret must name the secret holding the key")
+        return self.pii_hash_key
 
     def layer_uri(self, layer: str) -> str:
         return str(getattr(self, f"{layer}_uri"))
@@ -78,6 +90,12 @@ class LakeConfig:
 
     def state_path(self, *parts: str) -> str:
         return "/".join([self.state_uri, *parts])
+
+
+def job_identity(job: str, domain: str) -> str:
+    """What a run of `job` for one domain is called in its state paths, locks and log lines:
+    `customer_bronze_to_silver`; the job's own name when it runs for every domain."""
+    return f"{domain}_{job}" if domain else job
 
 
 def parse_arguments(argv: Sequence[str]) -> dict[str, str]:
@@ -150,7 +168,7 @@ def _seconds(args: Mapping[str, str], name: str, default: float = 0.0) -> float:
 
 def config_from_arguments(args: Mapping[str, str]) -> LakeConfig:
     root = args.get("lake_root") or DEFAULT_LAKE_ROOT
-    layers = ("bronze", "silver", "gold", "quarantine", "state")
+    layers = ("bronze", "silver", "gold", "quarantine", "ops", "state")
     uris = {f"{layer}_uri": _local_uri(args.get(f"{layer}_uri") or f"{root}/{layer}") for layer in layers}
     return LakeConfig(
         **uris,
@@ -161,6 +179,7 @@ def config_from_arguments(args: Mapping[str, str]) -> LakeConfig:
         full_refresh=_flag(args, "full_refresh"),
         lock_wait_seconds=_seconds(args, "lock_wait_seconds"),
         snapshot_retention_seconds=_seconds(args, "snapshot_retention_seconds", 3600.0),
+        domain=args.get("domain", "").strip(),
     )
 
 

@@ -24,7 +24,7 @@ from jobs.runtime import failpoints
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.bronze_reader import BronzeReader
 from jobs.runtime.changes import ChangeFeed
-from jobs.runtime.config import LakeConfig
+from jobs.runtime.config import LakeConfig, job_identity
 from jobs.runtime.inputs import Inputs
 from jobs.runtime.platform import Platform
 from jobs.runtime.quality import QualityGate
@@ -40,13 +40,14 @@ def new_run_id() -> str:
 
 
 class JobContext:
-    def __init__(self, job_name: str, config: LakeConfig, platform: Platform, run_id: str | None = None):
-        self.job_name, self.config, self.platform = job_name, config, platform
+    def __init__(self, job: str, config: LakeConfig, platform: Platform, run_id: str | None = None):
+        """`job` is the script's name; a run for one domain is named after both."""
+        self.job_name, self.config, self.platform = job_identity(job, config.domain), config, platform
         self.spark = platform.spark
         self.run_id = run_id or new_run_id()
         self.started = time.time()
-        self.run = RunRecord(job_name, self.run_id, datetime.now(UTC).isoformat(), config.job_bookmark_option)
-        self.inputs = Inputs(FileBookmarks(config.state_uri, job_name, self.spark), config, self.run)
+        self.run = RunRecord(self.job_name, self.run_id, datetime.now(UTC).isoformat(), config.job_bookmark_option)
+        self.inputs = Inputs(FileBookmarks(config.state_uri, self.job_name, self.spark), config, self.run)
         self.bronze = BronzeReader(self.spark, config, self.run, self.inputs)
         self.tables = Tables(self.spark, config, self.run)
         self.quality = QualityGate(self.spark, config, self.run)

@@ -43,10 +43,12 @@ def run_job(
     """Run a job's `main` as a script; the exit code says whether it succeeded. `argv` is the
     whole command line (`sys.argv`, the script path first), as Glue's getResolvedOptions wants it."""
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    name = job_name  # the run's own name once it is open (a domain's job names itself after both)
     try:
         with open_context(job_name, sys.argv if argv is None else argv, arguments) as ctx:
+            name = ctx.job_name
             main(ctx)
     except (QualityGateFailed, ConfigError, JobAlreadyRunning, SlaBreached) as failure:
-        log.error("%s failed: %s", job_name, failure)
+        log.error("%s failed: %s", name, failure)
         return 1
     return 0

@@ -1,8 +1,9 @@
 """The PII hash key on Glue: read at run time from AWS Secrets Manager, never a job argument.
 
 A job argument is readable by anyone with glue:GetJob and sits in Terraform's state; the
-secret is KMS-encrypted and only the job role may read it. A Glue run without the secret
-fails: it never falls back to the local sample key.
+secret is KMS-encrypted and only the roles of the domains that hash PII may read it. A Glue
+run without the secret has no key at all: it never falls back to the local sample key, and
+a run that hashes PII without one fails (`LakeConfig.required_pii_hash_key`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def with_pii_key_from_secret(config: LakeConfig, secrets: Any) -> LakeConfig:
         raise ConfigError(
             "on Glue the PII hash key is not a job argument: store it in the secret --pii_hash_key_secret"
         )
-    if not config.pii_hash_key_secret:
-        raise ConfigError("on Glue --pii_hash_key_secret must name the Secrets Manager secret holding the PII hash key")
+    if not config.pii_hash_key_secret:  # a job that hashes no PII is not given the secret
+        return dataclasses.replace(config, pii_hash_key="")
     try:
         key = secrets.get_secret_value(SecretId=config.pii_hash_key_secret).get("SecretString", "")
     except (BotoCoreError, ClientError) as error:

@@ -79,6 +79,17 @@ def record(run: RunRecord, results: list[SlaResult]) -> None:
     run.metric("sla_breaches", len([r for r in run.sla if not r.met]))
 
 
+def history_rows(run: RunRecord, results: Iterable[SlaResult], checked_at: datetime) -> list[tuple[object, ...]]:
+    """The results as rows of a domain's service level history (its `sla_history` table's
+    column order: run_id, job, checked_at, product, property, agreed, measured, met, enforced,
+    detail)."""
+    return [
+        (run.run_id, run.job, checked_at, r.product, r.property, r.agreed, r.measured, r.met, r.enforced,
+         r.detail or None)
+        for r in results
+    ]  # fmt: skip
+
+
 def enforce(run: RunRecord) -> None:
     enforced = [r.describe() for r in run.sla if r.enforced and not r.met]
     if enforced:

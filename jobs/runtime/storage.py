@@ -91,27 +91,31 @@ def delete_path(spark: SparkSession | None, uri: str) -> bool:
     return bool(fs.delete(path, True))
 
 
-def _write_locally(path: Path, text: str) -> None:
+def _write_locally(path: Path, data: bytes) -> None:
     """Write beside the target, then rename over it: a reader sees the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_bytes(data)
     os.replace(temporary, path)
 
 
-def write_text(spark: SparkSession | None, uri: str, text: str) -> None:
-    """Write a whole text file: locally atomically (a rename), on S3 as one PUT (S3 replaces
-    an object whole). `spark` may be None for a local folder."""
+def write_bytes(spark: SparkSession | None, uri: str, data: bytes) -> None:
+    """Write a whole file: locally atomically (a rename), on S3 as one PUT (S3 replaces an
+    object whole). `spark` may be None for a local folder."""
     local = local_path_of(uri)
     if local is not None:
-        _write_locally(local, text)
+        _write_locally(local, data)
         return
     fs, path = _fs_and_path(spark, uri)
     stream = fs.create(path, True)
     try:
-        stream.write(bytearray(text.encode("utf-8")))
+        stream.write(bytearray(data))
     finally:
         stream.close()
+
+
+def write_text(spark: SparkSession | None, uri: str, text: str) -> None:
+    write_bytes(spark, uri, text.encode("utf-8"))
 
 
 def read_bytes(spark: SparkSession | None, uri: str) -> bytes | None:

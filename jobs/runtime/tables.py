@@ -3,18 +3,28 @@ then points at (readers never see a half-written partition), merged by lineage."
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from jobs.runtime import failpoints
-from jobs.runtime.catalog import publish_snapshot, registered_location, registered_partitions
+from jobs.runtime.catalog import (
+    create_or_replace,
+    from_contract,
+    publish_snapshot,
+    registered_location,
+    registered_partitions,
+)
 from jobs.runtime.config import ConfigError, LakeConfig
 from jobs.runtime.partitions import WHOLE_TABLE, Partition
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
+from jobs.runtime.storage import write_bytes
 from jobs.runtime.uris import within
 from transforms.columns import matches_any
 from transforms.contract_types import LINEAGE, TableContract
@@ -99,6 +109,19 @@ class Tables:
         vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
         return written
 
+    def add_rows(self, rows: Sequence[tuple[object, ...]], table: TableContract) -> str:
+        """Add a few rows to an unpartitioned, append-only table: one Parquet file named after
+        the run (written with pyarrow; a handful of rows need no Spark job), whole at once for
+        any reader of the table's folder (a rename here, one PUT on S3). A rerun of the run
+        replaces its own file. Returns the file's URI."""
+        uri = f"{self.config.table_uri(table)}/{self.run.run_id}.parquet"
+        write_bytes(self.spark, uri, parquet_bytes(rows, table))
+        if not self.exists(table):
+            create_or_replace(self.spark, from_contract(table, self.config.table_uri(table)))
+        self.spark.catalog.refreshTable(table.qualified_name)  # a listing cached before stays fresh
+        self.run.outputs[table.qualified_name] = uri
+        return uri
+
     def merge(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[Partition]:
         """Put a batch's rows into a lineage-carrying table, rewriting only what changes.
 
@@ -131,3 +154,26 @@ class Tables:
             partitions = sorted(Partition.of(values) for values in affected)
             self.write(rows, table, replaces=partitions)
             return partitions
+
+
+# How pyarrow writes each Spark type the append-only tables use, as Spark reads it back.
+ARROW_TYPES = {
+    "string": pa.string(),
+    "boolean": pa.bool_(),
+    "int": pa.int32(),
+    "bigint": pa.int64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+
+def parquet_bytes(rows: Sequence[tuple[object, ...]], table: TableContract) -> bytes:
+    """`rows` (in the contract's column order) as one Parquet file of the contract's schema."""
+    if table.partition_by:
+        raise ValueError(f"{table.qualified_name} is partitioned: rows are added only to unpartitioned tables")
+    fields = [pa.field(f.name, ARROW_TYPES[f.dataType.simpleString()], f.nullable) for f in table.schema.fields]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
+    arrow = pa.table([pa.array(list(c), f.type) for c, f in zip(columns, fields, strict=True)], pa.schema(fields))
+    sink = io.BytesIO()
+    pq.write_table(arrow, sink)
+    return sink.getvalue()

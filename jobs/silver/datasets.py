@@ -5,6 +5,10 @@ A dataset is cleaned against silver as it will be after this batch (`Batch.curre
 datasets it `depends_on`: orders against all FX rates, customers and products; returns
 against all order lines. Cleaning sees only those (`Cleaning.current`), so the declaration
 is the whole statement of the dependencies, and the job runs them in `dependency_order`.
+
+Each domain's datasets run as the domain's own job (`--domain`). A dependency on another
+domain's dataset is read from its published silver table (`Cleaning.published`): that domain's
+job ran first (jobs.pipeline), and the consumer's contract names the table it reads.
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 
 from expectations import suites
+from expectations.cross_table import order_reference_check
 from expectations.gate import Suite
+from jobs.runtime.config import ConfigError
 from jobs.runtime.context import JobContext
+from jobs.runtime.ordering import in_dependency_order
+from jobs.runtime.partitions import Partition
 from transforms import contracts as c
 from transforms.contract_types import BronzeSource, TableContract
 from transforms.customers import customer_versions_newest_first, customers_with_reasons
-from transforms.dependents import returns_to_read_again
+from transforms.dependents import returns_order_dates, returns_to_read_again
 from transforms.frames import accepted
 from transforms.fx import fx_rates_with_reasons
 from transforms.incremental import Batch
@@ -30,18 +38,39 @@ from transforms.returns import returns_with_reasons
 
 
 @dataclass(frozen=True)
+class Cleaned:
+    """A run's batches, and the silver tables of other domains they were checked against."""
+
+    batches: Mapping[str, Batch]
+    published: Mapping[str, DataFrame]  # silver of datasets another domain's job publishes
+
+    def current(self, dataset: str) -> DataFrame:
+        """Silver of `dataset` as it will be after this run."""
+        return self.batches[dataset].current if dataset in self.batches else self.published[dataset]
+
+
+@dataclass(frozen=True)
 class Cleaning:
-    """What a dataset's cleaning may read: its new records, its silver, and the batches of the
-    datasets it depends on (no others)."""
+    """What a dataset's cleaning may read: its new records, its silver, and the datasets it
+    depends on (no others): their batches in this run, or their published silver."""
 
     ctx: JobContext
     landed: DataFrame
     silver: DataFrame
     upstream: Mapping[str, Batch]
+    published: Mapping[str, DataFrame]
 
     def current(self, dataset: str) -> DataFrame:
         """Silver of a dataset this one depends on, as it will be after this batch."""
-        return self.upstream[dataset].current
+        return Cleaned(self.upstream, self.published).current(dataset)
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A check across a dataset and what it depends on, with the suite that gates it."""
+
+    frame: Callable[[Cleaned], DataFrame]
+    suite: Suite
 
 
 @dataclass(frozen=True)
@@ -55,6 +84,9 @@ class Dataset:
     refresh: Callable[[DataFrame, Mapping[str, Batch]], DataFrame] | None = None
     # The order versions of a key rank in, newest first, when it is not the landing order.
     newest_first: Callable[[], list[Column]] | None = None
+    cross_checks: tuple[CrossCheck, ...] = ()
+    # The order dates whose gold numbers the batch (and the silver partitions it rewrote) moves.
+    gold_dates: Callable[[Batch, list[Partition]], set[str]] | None = None
 
     @property
     def name(self) -> str:
@@ -63,19 +95,22 @@ class Dataset:
 
 def dependency_order(datasets: Sequence[Dataset]) -> list[Dataset]:
     """The datasets so that each comes after those it depends on; otherwise as declared."""
-    names = {d.name for d in datasets}
-    for dataset in datasets:
-        unknown = set(dataset.depends_on) - names
-        if unknown:
-            raise ValueError(f"{dataset.name} depends on {sorted(unknown)}, which are not declared")
-    ordered: list[Dataset] = []
-    while len(ordered) < len(datasets):
-        done = {d.name for d in ordered}
-        ready = [d for d in datasets if d.name not in done and set(d.depends_on) <= done]
-        if not ready:
-            raise ValueError(f"datasets depend on each other in a cycle: {sorted(names - done)}")
-        ordered.append(ready[0])
-    return ordered
+    return in_dependency_order(datasets, lambda d: d.name, lambda d: d.depends_on, "datasets")
+
+
+def datasets_of(domain: str) -> list[Dataset]:
+    """The datasets a run for `domain` cleans, in dependency order; "" is every domain."""
+    domains = sorted({d.source.domain for d in DATASETS})
+    if domain and domain not in domains:
+        raise ConfigError(f"--domain must be one of {domains} (or none for all), got {domain!r}")
+    return [d for d in DATASETS if not domain or d.source.domain == domain]
+
+
+def published_upstream(datasets: Sequence[Dataset]) -> list[Dataset]:
+    """The datasets these depend on that another run cleans: read as their silver is published."""
+    in_run = {d.name for d in datasets}
+    needed = {name for d in datasets for name in d.depends_on} - in_run
+    return [d for d in DATASETS if d.name in needed]
 
 
 def returns_read_again(cleaning: Cleaning) -> DataFrame:
@@ -96,6 +131,12 @@ def repriced_kept_orders(kept: DataFrame, upstream: Mapping[str, Batch]) -> Data
     return repriced_orders(kept, accepted(fx.rows), fx.current)
 
 
+def order_references(cleaned: Cleaned) -> DataFrame:
+    """The new order lines' customer and product flags, against those tables after this run."""
+    orders = accepted(cleaned.batches["orders"].rows)
+    return order_reference_check(orders, cleaned.current("customers"), cleaned.current("products"))
+
+
 DATASETS = dependency_order(
     [
         Dataset(
@@ -108,7 +149,7 @@ DATASETS = dependency_order(
             c.CUSTOMERS_SOURCE,
             c.SILVER_CUSTOMERS,
             suites.SILVER_CUSTOMERS_SUITE,
-            clean=lambda x: customers_with_reasons(x.landed, x.ctx.config.pii_hash_key),
+            clean=lambda x: customers_with_reasons(x.landed, x.ctx.config.required_pii_hash_key()),
             newest_first=customer_versions_newest_first,
         ),
         Dataset(
@@ -126,6 +167,8 @@ DATASETS = dependency_order(
             ),
             depends_on=("fx_rates", "customers", "products"),
             refresh=repriced_kept_orders,
+            cross_checks=(CrossCheck(order_references, suites.REFERENCE_FLAGS_SUITE),),
+            gold_dates=lambda _, rewritten: {p["order_date"] for p in rewritten},
         ),
         Dataset(
             c.RETURNS_SOURCE,
@@ -133,6 +176,7 @@ DATASETS = dependency_order(
             suites.SILVER_RETURNS_SUITE,
             clean=lambda x: returns_with_reasons(x.landed.unionByName(returns_read_again(x)), x.current("orders")),
             depends_on=("orders",),
+            gold_dates=lambda batch, _: {str(r.order_date) for r in returns_order_dates(batch).collect()},
         ),
     ]
 )

@@ -14,8 +14,7 @@ from jobs.runtime import sla
 from jobs.runtime.context import JobContext
 from jobs.runtime.partitions import Partition
 from jobs.runtime.run_record import Ledger, SlaResult
-from jobs.silver.datasets import DATASETS, Cleaning
-from transforms.dependents import returns_order_dates
+from jobs.silver.datasets import Cleaned, Cleaning, Dataset, published_upstream
 from transforms.frames import outcome_counts
 from transforms.incremental import Batch, current_silver, kept_silver, rank_against_silver
 
@@ -37,22 +36,23 @@ class SilverChanges:
         return cls(str(document["run_id"]), [str(d) for d in document["order_dates"]], list(document["datasets"]))
 
 
-def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]:
+def clean_all(ctx: JobContext, datasets: list[Dataset], landed: dict[str, DataFrame]) -> Cleaned:
     """Every new record with a reason code (or none), ranked against what silver holds.
 
     Each dataset is cleaned against silver as it will be after this batch of the datasets it
-    depends on, so a batch needs no earlier batch re-read. Versions are ranked once, over the
-    batch and silver together (`rank_against_silver`).
+    depends on (or as another domain's job published it), so a batch needs no earlier batch
+    re-read. Versions are ranked once, over the batch and silver together (`rank_against_silver`).
     """
     batches: dict[str, Batch] = {}
-    for dataset in DATASETS:
+    published = {d.name: ctx.tables.read(d.table) for d in published_upstream(datasets)}
+    for dataset in datasets:
         silver = ctx.tables.read(dataset.table)
-        upstream = {name: batches[name] for name in dataset.depends_on}
+        upstream = {name: batches[name] for name in dataset.depends_on if name in batches}
         # The ranked batch and the re-derived rows are materialized once: everything after
         # reads them. Silver as it will be (`current`) stays a plan over them: later datasets
         # broadcast the small reference tables, and returns filter orders to the lines they
         # point at, so a copy of all of it (millions of order lines) would only cost.
-        cleaned = dataset.clean(Cleaning(ctx, landed[dataset.name], silver, upstream))
+        cleaned = dataset.clean(Cleaning(ctx, landed[dataset.name], silver, upstream, published))
         if ctx.tables.exists(dataset.table):
             # Ranked against silver, the batch is read three times (itself, its keys, its
             # lineage): parse it once. Spark would also push the keys' not-null checks down
@@ -64,25 +64,28 @@ def clean_all(ctx: JobContext, landed: dict[str, DataFrame]) -> dict[str, Batch]
         kept = kept_silver(ranked, silver)
         refreshed = (dataset.refresh(kept, upstream) if dataset.refresh else kept.limit(0)).localCheckpoint()
         batches[dataset.name] = Batch(ranked, refreshed, current_silver(kept, refreshed, ranked))
-    return batches
+    return Cleaned(batches, published)
 
 
 def ledger_of(batch: Batch) -> Ledger:
     return Ledger.of([(r.source_file, r.outcome, r["count"]) for r in outcome_counts(batch.rows).collect()])
 
 
-def changed_order_dates(orders_partitions: list[Partition], returns: Batch) -> list[str]:
-    """Order dates whose gold numbers this run can change (see `returns_order_dates`)."""
-    dates = {p["order_date"] for p in orders_partitions}
-    return sorted(dates | {str(r.order_date) for r in returns_order_dates(returns).collect()})
+def changed_order_dates(datasets: list[Dataset], cleaned: Cleaned, rewritten: dict[str, list[Partition]]) -> list[str]:
+    """Order dates whose gold numbers this run can change, from each dataset that moves them."""
+    dates: set[str] = set()
+    for d in datasets:
+        if d.gold_dates:
+            dates |= d.gold_dates(cleaned.batches[d.name], rewritten[d.name])
+    return sorted(dates)
 
 
-def service_levels(ctx: JobContext) -> list[SlaResult]:
+def service_levels(ctx: JobContext, datasets: list[Dataset]) -> list[SlaResult]:
     """What the sources' and silver tables' contracts promise, for the data this run read:
     completeness of each source; freshness of each silver table against the newest ingest date,
     and its latency from the oldest file read landing to now (published)."""
     results, now = [], datetime.now(UTC)
-    for dataset in DATASETS:
+    for dataset in datasets:
         source, table = dataset.source, dataset.table
         files = ctx.run.inputs.get(source.prefix, [])
         if not files:

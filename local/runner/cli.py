@@ -15,6 +15,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from expectations.gate import QualityGateFailed
+from jobs.pipeline import DOMAIN_JOBS, WHOLE_LAKE
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.config import BOOKMARK_ENABLE, BOOKMARK_OPTIONS, DEFAULT_LAKE_ROOT, resolve_config
 from jobs.runtime.local import local_path
@@ -24,13 +25,14 @@ from jobs.runtime.storage import list_files, write_text
 from local.catalog.crawler import CrawlResult, crawl, held_back_lines, report_lines
 from local.catalog.glue_catalog import GluePublisher, local_tables
 from local.catalog.metastore import LocalCatalog
+from local.catalog.published import published_folders
 from local.catalog.schema_inference import DEFAULT_SAMPLE_SIZE
 from local.cluster.standalone import STATE_FILE, LocalCluster, launch_cluster
-from local.runner.pipeline import PIPELINE, run_pipeline
+from local.runner.pipeline import jobs_of, run_pipeline
 from local.runner.products import product_lines, product_states
 from local.runner.report import summary_lines, table_counts
 from local.sample.generator import GeneratorSettings, write_sample_lake
-from transforms.contracts import ALL_TABLES, SOURCES
+from transforms.contracts import GOLD_TABLES, SILVER_TABLES, SOURCES
 
 log = logging.getLogger("sales_data_lake")
 
@@ -91,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild gold from all of silver")
     run.add_argument("--lock-wait-seconds", type=float, default=0, help="wait this long for a running job")
+    run.add_argument(
+        "--domain",
+        choices=sorted({job.domain for job in DOMAIN_JOBS}),
+        default="",
+        help="run only this domain's jobs (default: every domain's, in dependency order)",
+    )
     _add_crawl_arguments(run, gates=False)
 
     crawl = commands.add_parser("crawl", help="discover bronze schemas and partitions into the catalog")
@@ -101,8 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     bookmarks = commands.add_parser("bookmarks", help="show, reset or rewind a job's bookmark")
     bookmarks.add_argument("action", choices=("show", "reset", "rewind"))
     bookmarks.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
-    bookmarks.add_argument("--job", required=True, choices=[name for name, _ in PIPELINE], help="the job")
+    job_names = [job.name for job in (*DOMAIN_JOBS, *WHOLE_LAKE)]
+    bookmarks.add_argument("--job", required=True, choices=job_names, help="the job run (a domain's, or the lake's)")
     bookmarks.add_argument("--run", help="rewind: the committed run to go back to (see `show`)")
+
+    published = commands.add_parser("published", help="the folders the catalog publishes per table, as JSON")
+    _add_lake_arguments(published)
 
     products = commands.add_parser("products", help="every data product: owner, version, service levels, quality")
     products.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
@@ -172,7 +184,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     seconds["crawl bronze"] = round(time.time() - started, 2)
 
     try:
-        run = run_pipeline(spark, job_argv, dict(os.environ))
+        run = run_pipeline(spark, job_argv, dict(os.environ), jobs_of(args.domain))
     except (QualityGateFailed, JobAlreadyRunning) as failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)
         return 1
@@ -219,9 +231,16 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_published(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
+    print(json.dumps(published_folders(spark, SILVER_TABLES + GOLD_TABLES), indent=2))
+    return 0
+
+
 def cmd_products(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
-    tables = [t for t in ALL_TABLES if t.layer != "quarantine"]
+    tables = SILVER_TABLES + GOLD_TABLES  # the data products (quarantine and ops are each domain's own)
     print("\n".join(product_lines(product_states(tables, SOURCES, local_path(config.state_uri)))))
     return 0
 
@@ -288,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         "crawl": cmd_crawl,
         "bookmarks": cmd_bookmarks,
         "products": cmd_products,
+        "published": cmd_published,
         "publish-catalog": cmd_publish_catalog,
         "cluster": cmd_cluster,
         "query": cmd_query,

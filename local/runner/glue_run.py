@@ -2,8 +2,12 @@
 
 `python -m local.runner.glue_run SCRIPT ARG...` runs SCRIPT as `__main__` with `sys.argv` = [SCRIPT,
 ARG...], exactly the command line Glue gives a job run, through awsglue's real
-`getResolvedOptions`. Only the parts of `awsglue` that need Glue's JVM classes are replaced,
-by stand-ins that enforce what Glue's own classes require:
+`getResolvedOptions`. Several command lines joined by `--then` run one after another in the
+one process (a stage of a workflow, each job run its own `__main__` and its own `Job`; they
+share the JVM, where Glue gives each run its own), stopping at the first that fails.
+
+Only the parts of `awsglue` that need Glue's JVM classes are replaced, by stand-ins that
+enforce what Glue's own classes require:
 
 - `GlueContext(sc)` wraps the running SparkSession (a local one, with the lake's metastore
   standing in for the Glue Data Catalog); it has no DynamicFrame readers: the lake reads none.
@@ -112,7 +116,32 @@ def run_as_glue(script: str, arguments: Sequence[str]) -> int:
     return 0
 
 
+THEN = "--then"
+
+
+def command_lines(argv: Sequence[str]) -> list[list[str]]:
+    """`SCRIPT ARG... --then SCRIPT ARG...` as one command line per job run."""
+    lines: list[list[str]] = [[]]
+    for token in argv:
+        if token == THEN:
+            lines.append([])
+        else:
+            lines[-1].append(token)
+    return [line for line in lines if line]
+
+
+def run_all_as_glue(argv: Sequence[str]) -> int:
+    """Each job run in turn; the exit code of the first that fails, else 0."""
+    for script, *arguments in command_lines(argv):
+        code = run_as_glue(script, arguments)
+        if code != 0:
+            return code
+    return 0
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        raise SystemExit("usage: python -m local.runner.glue_run SCRIPT [--JOB_NAME name --JOB_RUN_ID id ...]")
-    sys.exit(run_as_glue(sys.argv[1], sys.argv[2:]))
+        raise SystemExit(
+            "usage: python -m local.runner.glue_run SCRIPT [--JOB_NAME name --JOB_RUN_ID id ...] [--then SCRIPT ...]"
+        )
+    sys.exit(run_all_as_glue(sys.argv[1:]))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jobs import bronze_to_silver, silver_to_gold
+from jobs.runtime.config import job_identity
 from jobs.runtime.run_record import QualityVerdict, RunRecord
 from transforms.contract_types import BronzeSource, TableContract
 
@@ -30,10 +31,17 @@ class ProductState:
     quality: str  # the table suite's verdict in that run, or "-"
 
 
-def run_records(state: Path, job: str) -> list[RunRecord]:
-    """A job's saved run records, newest first (run ids start with their UTC time)."""
-    paths = sorted((state / "runs" / job).glob("*.json"), reverse=True)
+def run_records(state: Path, *jobs: str) -> list[RunRecord]:
+    """The saved run records of `jobs`, newest first (run ids start with their UTC time)."""
+    paths = [path for job in jobs for path in (state / "runs" / job).glob("*.json")]
+    paths.sort(key=lambda path: path.name, reverse=True)
     return [RunRecord.from_json(json.loads(path.read_text())) for path in paths]
+
+
+def producer_records(state: Path, layer: str, domain: str) -> list[RunRecord]:
+    """Runs that publish a domain's products of a layer: its domain's job, or a whole-lake run."""
+    job = PRODUCED_BY[layer]
+    return run_records(state, job_identity(job, domain), job)
 
 
 def _checked(record: RunRecord, name: str) -> bool:
@@ -61,9 +69,8 @@ def product_state(product: TableContract | BronzeSource, layer: str, records: li
 
 
 def product_states(tables: Iterable[TableContract], sources: Iterable[BronzeSource], state: Path) -> list[ProductState]:
-    records = {job: run_records(state, job) for job in set(PRODUCED_BY.values())}
-    states = [product_state(s, "bronze", records[PRODUCED_BY["bronze"]]) for s in sources]
-    states += [product_state(t, t.layer, records[PRODUCED_BY[t.layer]]) for t in tables]
+    states = [product_state(s, "bronze", producer_records(state, "bronze", s.domain)) for s in sources]
+    states += [product_state(t, t.layer, producer_records(state, t.layer, t.domain)) for t in tables]
     return sorted(states, key=lambda p: (p.domain, ("bronze", "silver", "gold").index(p.layer), p.name))
 
 

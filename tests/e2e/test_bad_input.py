@@ -34,7 +34,10 @@ def corpus_run(spark, tmp_path_factory):
         path.write_bytes(content)
     forget_catalog(spark)
     exit_code = cli.main(["run", "--lake", str(root)])
-    record = RunRecord.from_json(json.loads(next((root / "state/runs/bronze_to_silver").glob("*.json")).read_text()))
+    records = [  # each domain's bronze_to_silver run
+        RunRecord.from_json(json.loads(path.read_text()))
+        for path in (root / "state/runs").glob("*_bronze_to_silver/*.json")
+    ]
     outcomes: dict[str, Counter] = defaultdict(Counter)
     quarantined = []
     for table in QUARANTINE_TABLES.values():
@@ -45,7 +48,7 @@ def corpus_run(spark, tmp_path_factory):
     for table in SILVER_TABLES:
         for row in spark.table(table.qualified_name).select("source_file").collect():
             outcomes[row.source_file][None] += 1
-    return exit_code, landed, record, outcomes, quarantined
+    return exit_code, landed, records, outcomes, quarantined
 
 
 def test_the_run_over_sample_and_corpus_exits_0(corpus_run):
@@ -59,13 +62,13 @@ def test_each_file_gets_the_outcome_the_corpus_says(corpus_run, case):
 
 
 def test_every_landed_file_conserves_its_records_counted_without_spark(corpus_run):
-    _, landed, record, outcomes, _ = corpus_run
+    _, landed, records, outcomes, _ = corpus_run
     counted = {}
     for path, content in landed.items():
         source = next(s for s in SOURCES if path.startswith(s.prefix + "/"))
         counted[path] = landed_records(path, content, source.file_format, source.columns)
     expected = {path: n for path, n in counted.items() if n}
-    ledger = {path: sum(c.values()) for run in record.ledger.values() for path, c in run.files.items()}
+    ledger = {path: sum(c.values()) for r in records for run in r.ledger.values() for path, c in run.files.items()}
     assert ledger == expected  # rows_in, per file
     assert {path: sum(c.values()) for path, c in outcomes.items()} == expected  # silver + quarantine
     assert len(expected) > len(CASES)  # the sample's files are counted too
@@ -79,8 +82,9 @@ def test_every_quarantined_row_carries_reason_file_and_line(corpus_run):
 
 
 def test_unreadable_and_empty_files_are_named_in_the_report(corpus_run):
-    _, _, record, _, quarantined = corpus_run
-    lines = "\n".join(file_problem_lines([record]))
+    _, _, records, _, quarantined = corpus_run
+    assert len(records) == 3
+    lines = "\n".join(file_problem_lines(records))
     for case in CASES:
         if case.unreadable:
             assert "quarantined whole as UNREADABLE_FILE: " in lines and case.relative_path in lines
@@ -114,8 +118,8 @@ def test_every_accepted_corpus_record_reaches_silver_with_its_exact_values(spark
 
 
 def test_header_drift_is_named_in_the_report(corpus_run):
-    _, _, record, _, _ = corpus_run
-    lines = "\n".join(file_problem_lines([record]))
+    _, _, records, _, _ = corpus_run
+    lines = "\n".join(file_problem_lines(records))
     named = {
         "extra_column.csv": "column(s) loyalty_tier not in the contract, ignored (drift): ",
         "missing_column.csv": "lacks column(s) currency, quarantined as MISSING_COLUMNS: ",
@@ -127,13 +131,13 @@ def test_header_drift_is_named_in_the_report(corpus_run):
     }
     for name, message in named.items():
         assert any(message in line and line.endswith(name) for line in lines.splitlines()), name
-    drifted = {uri.rsplit("/", 1)[-1] for uri in record.csv_drift}
+    drifted = {uri.rsplit("/", 1)[-1] for record in records for uri in record.csv_drift}
     assert drifted == set(named)  # reordered, quoted, upper-case headers and a trailing delimiter are no drift
 
 
 def test_the_summary_names_each_file_with_quarantined_records_and_why(corpus_run):
-    _, _, record, outcomes, _ = corpus_run
-    lines = quarantined_file_lines([record])
+    _, _, records, outcomes, _ = corpus_run
+    lines = quarantined_file_lines(records)
     assert len(lines) == sum(1 for counts in outcomes.values() if set(counts) - {None})  # under the cap here
     expected = {
         "sftp_trailer_line.csv": "quarantined 1 of 3 (WRONG_FIELD_COUNT 1): ",

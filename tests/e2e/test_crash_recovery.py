@@ -24,12 +24,16 @@ from transforms.contracts import GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES
 pytestmark = pytest.mark.slow
 
 SETTINGS = GeneratorSettings(orders=100, days=2, seed=11, start=dt.date(2026, 2, 28))
-# Where each day's runs die, in turn: after the read, after the silver write but before the
-# bookmark commit; then, with silver already holding the first day, during the silver write
-# and during the gold write.
+# Where each day's runs die, in turn: after the sales domain's read, after the customer
+# domain's silver write but before its bookmark commit (the domains after it not run yet);
+# then, with silver already holding the first day, during the sales silver write and during
+# the sales gold write.
 CRASH_POINTS = (
-    ("bronze_to_silver:after read and clean bronze", "bronze_to_silver:before bookmark commit"),
-    ("bronze_to_silver:publish sales_silver.orders", "silver_to_gold:publish sales_gold.sales_kpis_monthly"),
+    ("sales_bronze_to_silver:after read and clean bronze", "customer_bronze_to_silver:before bookmark commit"),
+    (
+        "sales_bronze_to_silver:publish sales_silver.orders",
+        "sales_silver_to_gold:publish sales_gold.sales_kpis_monthly",
+    ),
 )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jobs import bronze_to_silver
+from jobs import bronze_to_silver, silver_to_gold
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.config import config_from_arguments
 from jobs.runtime.local import open_local_context
@@ -26,8 +26,9 @@ pytestmark = pytest.mark.slow
 
 
 def bronze_reads(run) -> set[str]:
-    inputs = run.records["bronze_to_silver"].inputs
-    return {uri.split("/bronze/", 1)[1] for uris in inputs.values() for uri in uris}
+    """The landed files every domain's bronze_to_silver run read."""
+    inputs = [uris for record in run.records_of(bronze_to_silver.JOB) for uris in record.inputs.values()]
+    return {uri.split("/bronze/", 1)[1] for uris in inputs for uri in uris}
 
 
 @pytest.fixture(scope="module")
@@ -83,13 +84,15 @@ def test_a_run_with_nothing_new_reads_nothing_and_changes_nothing(spark, day_by_
     silver_files = {p: p.stat().st_mtime_ns for p in (root / "silver").rglob("*.parquet")}
     run = run_pipeline(spark, ["--lake_root", str(root)], {})
     assert bronze_reads(run) == set()
-    assert run.records["silver_to_gold"].metrics["changed_order_dates"] == 0
+    assert [r.metrics["changed_order_dates"] for r in run.records_of(silver_to_gold.JOB)] == [0, 0, 0]
     for job, record in run.records.items():  # the saved run record holds the step that ended early
         saved = json.loads((root / "state" / "runs" / job / f"{record.run_id}.json").read_text())
-        assert list(saved["steps"]) == ["read and clean bronze" if job == "bronze_to_silver" else "read silver"]
+        first = "read and clean bronze" if run.scripts[job] == bronze_to_silver.JOB else "read silver"
+        assert list(saved["steps"]) == [first]
     assert {p: p.stat().st_mtime_ns for p in (root / "gold").rglob("*.parquet")} == gold_files
     assert {p: p.stat().st_mtime_ns for p in (root / "silver").rglob("*.parquet")} == silver_files
-    assert len(FileBookmarks(root / "state", "bronze_to_silver").runs()) == SETTINGS.days + 1
+    for record in run.records_of(bronze_to_silver.JOB):  # each domain's job committed every run
+        assert len(FileBookmarks(root / "state", record.job).runs()) == SETTINGS.days + 1
 
 
 def _land_day(bronze: Path, day: str, order_lines: list[str], returns: list[dict]) -> None:

@@ -24,7 +24,7 @@ from local.sample.generator import write_sample_lake
 from tests.helpers.gold_truth import gold_differences
 from tests.helpers.sample_lakes import SETTINGS, records_in_file
 from tests.helpers.spark import forget_catalog
-from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES, SOURCES
+from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES, SLA_HISTORY_TABLES, SOURCES
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def test_rows_in_equals_silver_plus_quarantined_per_file(spark, built_lake):
     for table in SILVER_TABLES:
         kept.update(r.source_file for r in spark.table(table.qualified_name).select("source_file").collect())
     assert dict(kept) == landed
-    ledgers = run.records["bronze_to_silver"].ledger.values()
+    ledgers = [ledger for record in run.records_of("bronze_to_silver") for ledger in record.ledger.values()]
     assert sum(ledger.rows_in for ledger in ledgers) == sum(landed.values())
 
 
@@ -109,7 +109,9 @@ def test_the_benchmarks_duckdb_twin_agrees_with_the_spark_jobs(spark, built_lake
         twin.sql(f"COPY {relation} TO '{tmp_path}/duckdb-gold/{table.qualified_name}/part-0.parquet' (FORMAT parquet)")
     agreement = compare_gold(tmp_path / "spark-gold", tmp_path / "duckdb-gold")
     assert [a.table for a in agreement if not a.agrees] == [] and all(a.rows[0] > 0 for a in agreement), agreement
-    ledgers = run.records["bronze_to_silver"].ledger
+    ledgers = {
+        dataset: ledger for record in run.records_of("bronze_to_silver") for dataset, ledger in record.ledger.items()
+    }
     spark_outcomes = {dataset: ledger.outcomes for dataset, ledger in ledgers.items()}
     assert outcome_differences(spark_outcomes, twin.outcomes()) == []
     assert twin.outcomes()["orders"]["WRONG_FIELD_COUNT"] > 0
@@ -136,8 +138,8 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
     spark, built_lake, cluster, tmp_path
 ):
     """`make run-local`'s command, in its own process, builds the module's sample lake but is
-    killed (SIGKILL) after silver is written and before the bookmark commit: the lock file stays
-    behind and no bookmark exists. The rerun, pointed at a standalone cluster (tasks in executors
+    killed (SIGKILL) after the first domain's silver is written and before its bookmark commit:
+    the lock file stays behind and no bookmark exists. The rerun, pointed at a standalone cluster (tasks in executors
     on two workers), takes the lock over, reads the same files again and ends with the gold the
     in-process local-mode run built; a new process then finds every table by name."""
     lake = tmp_path / "lake"
@@ -152,11 +154,11 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
         capture_output=True,
         text=True,
         timeout=600,
-        env={**cluster_environment(), ENV_VARIABLE: "bronze_to_silver:before bookmark commit"},
+        env={**cluster_environment(), ENV_VARIABLE: "customer_bronze_to_silver:before bookmark commit"},
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
-    assert (lake / "state" / "locks" / "bronze_to_silver.lock").exists()
-    assert not (lake / "state" / "bookmarks" / "bronze_to_silver" / "current.json").exists()
+    assert (lake / "state" / "locks" / "customer_bronze_to_silver.lock").exists()
+    assert not (lake / "state" / "bookmarks" / "customer_bronze_to_silver" / "current.json").exists()
 
     cluster.wait_until_up()  # its JVMs started while the first run ran
     on_cluster = [*run_command, "--master", cluster.master_url]
@@ -168,11 +170,17 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
     truth = json.loads((lake / "ground_truth" / "ground_truth.json").read_text())
     killed_run, rerun = [  # run ids start with their UTC time: the killed run's record first
         RunRecord.from_json(json.loads(path.read_text()))
-        for path in sorted((lake / "state" / "runs" / "bronze_to_silver").glob("*.json"))
+        for path in sorted((lake / "state" / "runs" / "customer_bronze_to_silver").glob("*.json"))
     ]
     assert rerun.status == "succeeded" and rerun.inputs == killed_run.inputs  # the same files, read again
-    to_silver = sum(ledger.rows_silver for ledger in rerun.ledger.values())
-    quarantined = sum(ledger.rows_quarantined for ledger in rerun.ledger.values())
+    ledgers = [rerun.ledger] + [  # the other domains ran only in the rerun
+        RunRecord.from_json(json.loads(path.read_text())).ledger
+        for domain in ("product", "sales")
+        for path in (lake / "state" / "runs" / f"{domain}_bronze_to_silver").glob("*.json")
+    ]
+    assert len(ledgers) == 3
+    to_silver = sum(ledger.rows_silver for by_dataset in ledgers for ledger in by_dataset.values())
+    quarantined = sum(ledger.rows_quarantined for by_dataset in ledgers for ledger in by_dataset.values())
     accepted = sum(1 for _, _, reason in truth["record_outcomes"] if reason is None)
     assert (to_silver, quarantined) == (accepted, len(truth["record_outcomes"]) - accepted)
     # The tasks ran in executors both workers started, not in the driver.
@@ -218,7 +226,7 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
 
 def test_every_source_and_table_with_a_service_level_is_checked(built_lake):
     _, _, run = built_lake
-    silver = {(r.product, r.property): r for r in run.records["bronze_to_silver"].sla}
+    silver = {(r.product, r.property): r for record in run.records_of("bronze_to_silver") for r in record.sla}
     assert {product for product, kind in silver if kind == "completeness"} == {s.qualified_name for s in SOURCES}
     assert {product for product, kind in silver if kind == "freshness"} == {
         "sales_silver.orders",
@@ -228,9 +236,20 @@ def test_every_source_and_table_with_a_service_level_is_checked(built_lake):
     latencies = {product: r for (product, kind), r in silver.items() if kind == "latency"}
     assert set(latencies) == {t.qualified_name for t in SILVER_TABLES}  # every silver contract promises one
     assert all(r.met and float(r.measured.removesuffix(" h")) < 1 for r in latencies.values())  # landed just now
-    ledger = run.records["bronze_to_silver"].ledger["orders"]
+    ledger = run.records["sales_bronze_to_silver"].ledger["orders"]
     rejected = sum(n for reason, n in ledger.quarantined_by_reason.items() if reason != "DUPLICATE_SUPERSEDED")
     assert silver["sales_bronze.orders", "completeness"].measured == f"{100 * (1 - rejected / ledger.rows_in):.1f}%"
-    gold = {(r.product, r.property): r for r in run.records["silver_to_gold"].sla}
+    gold = {(r.product, r.property): r for record in run.records_of("silver_to_gold") for r in record.sla}
     assert set(gold) == {("sales_gold.daily_sales", "freshness"), ("sales_gold.daily_sales", "timeOfAvailability")}
     assert gold["sales_gold.daily_sales", "freshness"].measured == "0 d"  # gold has silver's newest day
+
+
+def test_every_runs_service_levels_are_in_its_domains_history_table(spark, built_lake):
+    _, _, run = built_lake
+    checked = {(record.run_id, r.product, r.property, r.met) for record in run.records.values() for r in record.sla}
+    history = set()
+    for table in SLA_HISTORY_TABLES.values():
+        rows = spark.table(table.qualified_name).collect()
+        assert {r.product.split("_", 1)[0] for r in rows} == {table.domain}  # each domain keeps its own
+        history |= {(r.run_id, r.product, r.property, r.met) for r in rows}
+    assert len(checked) > 10 and history == checked

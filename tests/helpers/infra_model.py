@@ -79,21 +79,27 @@ def block(kind: str, path_suffix: str, infra: Path = INFRA) -> dict:
 
 @dataclass(frozen=True)
 class DeployedJob:
-    key: str  # the job script's name, the key of local.jobs
+    key: str  # the key of local.jobs: <domain>_<script>, as the job's runs name themselves
     name: str  # the name Glue knows it by (--JOB_NAME)
     script: str
-    after: str | None
+    domain: str
+    after: tuple[str, ...]  # the jobs (keys) whose success starts it
     default_arguments: dict[str, str]
+
+    @property
+    def role(self) -> str:
+        """The key of its role in infra/modules/iam (aws_iam_role.this)."""
+        return f"{self.domain}-producer"
 
 
 def deployed_jobs(infra: Path = INFRA) -> dict[str, DeployedJob]:
     """The aws_glue_job instances (for_each over local.jobs) as Terraform would create them."""
-    job = block("aws_glue_job", "module.glue.aws_glue_job.this", infra)
-    name_prefix = settings(infra)["name"]
-    assert job["name"] == "${var.name}-${each.key}", job["name"]  # rendered by hand below
     jobs = {}
-    for key, spec in job["for_each"].items():
-        jobs[key] = DeployedJob(key, f"{name_prefix}-{key}", spec["script"], spec["after"], job["default_arguments"])
+    for job in rendered(infra)["aws_glue_job"]:
+        key = job["__tfmeta"]["path"].split('"')[1]  # module.glue.aws_glue_job.this["<key>"]
+        spec = job["for_each"][key]
+        arguments = resolve(job["default_arguments"], infra)
+        jobs[key] = DeployedJob(key, job["name"], spec["script"], spec["domain"], tuple(spec["after"]), arguments)
     return jobs
 
 
@@ -141,6 +147,31 @@ def identity_decision(statements: list[dict], action: str, resource: str, contex
     if any(s.get("effect", "Allow") == "Deny" for s in applying):
         return "Deny"
     return "Allow" if applying else "NoMatch"
+
+
+def policy_statements(document: str, infra: Path = INFRA) -> list[dict]:
+    """The statements of a rendered aws_iam_policy_document of infra/modules/iam."""
+    statements = block("aws_iam_policy_document", f"module.iam.data.aws_iam_policy_document.{document}", infra)
+    return _as_list(statements["statement"])
+
+
+def role_documents(role: str, infra: Path = INFRA) -> list[str]:
+    """The policy documents attached to a role of infra/modules/iam, as its local.role_policies
+    attaches them: its own, the reads the contracts grant it, and the PII key where its
+    domain hashes PII (tests/unit/test_infra_permissions.py checks that rule against the HCL)."""
+    own = {"glue-crawler": "crawler", "analyst": "analyst"}.get(role, f'producer["{role.removesuffix("-producer")}"]')
+    documents = [own]
+    granted = f'granted_reads["{role}"]'
+    if any(b["__tfmeta"]["path"].endswith(granted) for b in rendered(infra)["aws_iam_policy_document"]):
+        documents.append(granted)
+    if role.removesuffix("-producer") in settings(infra)["pii_domains"] and role.endswith("-producer"):
+        documents.append("pii_hash_key")
+    return documents
+
+
+def role_statements(role: str, infra: Path = INFRA) -> list[dict]:
+    """Every statement of every policy attached to the role: IAM allows what any allows."""
+    return [s for document in role_documents(role, infra) for s in policy_statements(document, infra)]
 
 
 def key_policy_allows(

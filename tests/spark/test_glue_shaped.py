@@ -26,7 +26,7 @@ from jobs import bronze_to_silver, silver_to_gold
 from jobs.runtime.entry import LOG_FORMAT, run_job
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.uris import local_path_of
-from local.runner.glue_run import CALLS_VARIABLE, GlueContextStandIn, JobStandIn
+from local.runner.glue_run import CALLS_VARIABLE, THEN, GlueContextStandIn, JobStandIn, command_lines
 from local.sample.generator import GeneratorSettings, write_sample_lake
 from tests.helpers.aws import put_secret
 from tests.helpers.gold_truth import gold_differences
@@ -47,7 +47,7 @@ def local_arguments(job: DeployedJob, root: Path, secret_arn: str) -> dict[str, 
     """The job's default arguments with every s3:// location under `root/s3/` and the secret
     as the moto server names it."""
     mapped = {k: v.replace("s3://", f"file:{root}/s3/") for k, v in job.default_arguments.items()}
-    return mapped | {"--pii_hash_key_secret": secret_arn}
+    return mapped | ({"--pii_hash_key_secret": secret_arn} if "--pii_hash_key_secret" in mapped else {})
 
 
 def glue_command_line(job: DeployedJob, arguments: dict[str, str], run_id: str, order=ORDERS[0]) -> list[str]:
@@ -107,23 +107,29 @@ def test_glue_starts_each_job_with_its_own_identity_in_any_argument_order(
     spark, aws, glue_stand_ins, tmp_path, monkeypatch, order
 ):
     spark.conf.set("spark.sql.ansi.enabled", "false")  # whatever the platform's default
-    job = deployed_jobs()["silver_to_gold"]
+    job = deployed_jobs()["sales_silver_to_gold"]
     arguments = local_arguments(job, tmp_path, put_secret(SECRET_NAME, PII_KEY))
     exit_code, opened = run_in_process(silver_to_gold, glue_command_line(job, arguments, "jr_7", order), monkeypatch)
 
     assert exit_code == 0 and len(opened) == 1
     ctx = opened[0]
-    assert (ctx.job_name, ctx.run_id, ctx.config.pii_hash_key) == ("silver_to_gold", "jr_7", PII_KEY)
+    # Not given the PII key's secret (it hashes no PII), it has no key: never the local one.
+    assert (ctx.job_name, ctx.run_id, ctx.config.domain, ctx.config.pii_hash_key) == (
+        "sales_silver_to_gold",
+        "jr_7",
+        "sales",
+        "",
+    )
     assert ctx.config.gold_uri == f"file:{tmp_path}/s3/sdl-dev-gold-123456789012"
     assert spark.conf.get("spark.sql.ansi.enabled") == "true"
     assert recorded_calls(glue_stand_ins) == [
         ["GlueContext"],
         [
             "Job.init",
-            "sdl-dev-silver_to_gold",
+            "sdl-dev-sales_silver_to_gold",
             {
-                "JOB_NAME": "sdl-dev-silver_to_gold",
-                "JOB_ID": "j_silver_to_gold",
+                "JOB_NAME": "sdl-dev-sales_silver_to_gold",
+                "JOB_ID": "j_sales_silver_to_gold",
                 "JOB_RUN_ID": "jr_7",
                 "job_bookmark_option": "job-bookmark-enable",
             },
@@ -131,18 +137,26 @@ def test_glue_starts_each_job_with_its_own_identity_in_any_argument_order(
         ["Job.commit"],
     ]
     # State under the job's own name, where the local runner and the next job look for it.
-    assert (tmp_path / "s3/sdl-dev-artifacts-123456789012/state/runs/silver_to_gold/jr_7.json").exists()
+    assert (tmp_path / "s3/sdl-dev-artifacts-123456789012/state/runs/sales_silver_to_gold/jr_7.json").exists()
 
 
-def test_a_glue_run_without_the_secret_or_with_a_clear_text_key_fails(
+def hash_pii(ctx):
+    """What cleaning customers asks of the configuration (jobs.silver.datasets)."""
+    ctx.config.required_pii_hash_key()
+    return ctx.commit()
+
+
+def test_a_glue_run_that_hashes_pii_without_the_secret_or_with_a_clear_text_key_fails(
     spark, aws, glue_stand_ins, tmp_path, monkeypatch, caplog
 ):
-    job = deployed_jobs()["bronze_to_silver"]
+    job = deployed_jobs()["customer_bronze_to_silver"]
     arguments = local_arguments(job, tmp_path, put_secret(SECRET_NAME, PII_KEY))
+    assert run_in_process(bronze_to_silver, glue_command_line(job, arguments, "jr_0"), monkeypatch, hash_pii)[0] == 0
     without_secret = {k: v for k, v in arguments.items() if k != "--pii_hash_key_secret"}
-    exit_code, opened = run_in_process(bronze_to_silver, glue_command_line(job, without_secret, "jr_1"), monkeypatch)
-    assert (exit_code, opened) == (1, [])
-    assert "--pii_hash_key_secret must name the Secrets Manager secret" in caplog.text
+    argv = glue_command_line(job, without_secret, "jr_1")
+    exit_code, opened = run_in_process(bronze_to_silver, argv, monkeypatch, hash_pii)
+    assert (exit_code, len(opened)) == (1, 1)
+    assert "this run hashes PII: --pii_hash_key_secret must name the secret holding the key" in caplog.text
     clear_text = arguments | {"--pii_hash_key": "in-the-job-arguments"}
     exit_code, opened = run_in_process(bronze_to_silver, glue_command_line(job, clear_text, "jr_2"), monkeypatch)
     assert (exit_code, opened) == (1, [])
@@ -155,8 +169,9 @@ def test_a_glue_run_without_the_secret_or_with_a_clear_text_key_fails(
 
 # ---- monitoring: the filters see the lines the jobs write -------------------------------
 def test_the_filter_pattern_reading_can_fail():
-    assert filter_matches('"[silver_to_gold] run committed"', "x INFO [silver_to_gold] run committed (r)")
-    assert not filter_matches('"[silver_to_gold] run committed"', "x INFO [sdl-dev-silver_to_gold] run committed")
+    pattern = '"[sales_silver_to_gold] run committed"'
+    assert filter_matches(pattern, "x INFO [sales_silver_to_gold] run committed (r)")
+    assert not filter_matches(pattern, "x INFO [customer_silver_to_gold] run committed (r)")
     assert not filter_matches("quality failed", "quality gate passed")
 
 
@@ -164,17 +179,22 @@ def test_the_metric_filters_watch_the_group_glue_writes_to_and_match_the_real_li
     spark, aws, glue_stand_ins, tmp_path, monkeypatch, job_lines
 ):
     jobs = deployed_jobs()
-    output_group = f"{jobs['silver_to_gold'].default_arguments['--custom-logGroup-prefix']}/output"
-    committed, quality = metric_filter("gold_committed"), metric_filter("quality_failed")
-    assert committed["log_group_name"] == quality["log_group_name"] == output_group
+    output_group = f"{jobs['sales_silver_to_gold'].default_arguments['--custom-logGroup-prefix']}/output"
+    quality = metric_filter("quality_failed")
+    committed = {domain: metric_filter(f'gold_committed["{domain}"]') for domain in ("sales", "customer", "product")}
+    assert {f["log_group_name"] for f in committed.values()} == {quality["log_group_name"]} == {output_group}
 
     secret = put_secret(SECRET_NAME, PII_KEY)
-    for job_module in (bronze_to_silver, silver_to_gold):
-        job = jobs[job_module.JOB]
+    scripts = {bronze_to_silver.JOB: bronze_to_silver, silver_to_gold.JOB: silver_to_gold}
+    for job in jobs.values():
         argv = glue_command_line(job, local_arguments(job, tmp_path, secret), f"jr_{job.key}")
-        assert run_in_process(job_module, argv, monkeypatch)[0] == 0
-    gold_lines = [line for line in job_lines if filter_matches(committed["pattern"], line)]
-    assert len(gold_lines) == 1 and "[silver_to_gold] run committed (jr_silver_to_gold)" in gold_lines[0]
+        assert run_in_process(scripts[job.script[:-3]], argv, monkeypatch)[0] == 0
+    for domain, gold_filter in committed.items():  # each domain's gold freshness from its own job's lines
+        gold_lines = [line for line in job_lines if filter_matches(gold_filter["pattern"], line)]
+        assert (
+            len(gold_lines) == 1
+            and f"[{domain}_silver_to_gold] run committed (jr_{domain}_silver_to_gold)" in gold_lines[0]
+        )
 
     failure = ExpectationOutcome("expect_column_values_to_not_be_null", "order_id", "critical", False, 2, [])
     gate = QualityGateFailed(SuiteResult("silver_orders", False, [failure]))
@@ -182,23 +202,33 @@ def test_the_metric_filters_watch_the_group_glue_writes_to_and_match_the_real_li
     def failing(ctx):
         raise gate
 
-    job = jobs["bronze_to_silver"]
+    job = jobs["sales_bronze_to_silver"]
     argv = glue_command_line(job, local_arguments(job, tmp_path, secret), "jr_failing")
     assert run_in_process(bronze_to_silver, argv, monkeypatch, main=failing)[0] == 1
     assert (
         [line for line in job_lines if filter_matches(quality["pattern"], line)]
-        == [line for line in job_lines if "ERROR bronze_to_silver failed: quality gate failed" in line]
+        == [line for line in job_lines if "ERROR sales_bronze_to_silver failed: quality gate failed" in line]
         != []
     )
 
 
 # ---- the whole pipeline as the Glue workflow runs it -------------------------------------
-def workflow_order(jobs: dict[str, DeployedJob]) -> list[DeployedJob]:
-    """The jobs in the order the workflow's triggers start them (each after the one it names)."""
-    ordered = [job for job in jobs.values() if job.after is None]
-    while len(ordered) < len(jobs):
-        ordered += [job for job in jobs.values() if job.after == ordered[-1].key]
-    return ordered
+def test_a_stage_is_its_jobs_command_lines_one_after_another():
+    assert command_lines(["a.py", "--x", "1", THEN, "b.py", "--y", "2"]) == [["a.py", "--x", "1"], ["b.py", "--y", "2"]]
+    assert command_lines(["a.py"]) == [["a.py"]]
+
+
+def workflow_stages(jobs: dict[str, DeployedJob]) -> list[list[DeployedJob]]:
+    """The jobs as the workflow's triggers start them: the first stage on the schedule, each
+    later one once every job it waits for succeeded."""
+    stages: list[list[DeployedJob]] = []
+    done: set[str] = set()
+    while len(done) < len(jobs):
+        stage = [job for job in jobs.values() if job.key not in done and set(job.after) <= done]
+        assert stage, f"the workflow's jobs wait for each other: {sorted(set(jobs) - done)}"
+        stages.append(stage)
+        done |= {job.key for job in stage}
+    return stages
 
 
 def truncated_parquet(path: Path) -> None:
@@ -212,32 +242,44 @@ def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(spar
     secret = put_secret(SECRET_NAME, PII_KEY)
     jobs = deployed_jobs()
     arguments = {key: local_arguments(job, tmp_path, secret) for key, job in jobs.items()}
-    bronze = Path(arguments["bronze_to_silver"]["--bronze_uri"].removeprefix("file:"))
+    bronze = Path(arguments["sales_bronze_to_silver"]["--bronze_uri"].removeprefix("file:"))
     truth = write_sample_lake(bronze, tmp_path / "truth", GeneratorSettings(orders=60, days=2, seed=3))
     poison = bronze / PRODUCTS_SOURCE.prefix / "ingest_date=2026-01-02" / "products_truncated.parquet"
     truncated_parquet(poison)
 
     calls = tmp_path / "glue-calls.jsonl"
     environment = os.environ | {CALLS_VARIABLE: str(calls)}  # the AWS variables `aws` set
-    records = {}
-    for n, job in enumerate(workflow_order(jobs)):
+    stages = workflow_stages(jobs)
+    assert [[job.key for job in stage] for stage in stages] == [
+        ["customer_bronze_to_silver", "product_bronze_to_silver"],
+        ["sales_bronze_to_silver"],
+        ["customer_silver_to_gold", "product_silver_to_gold", "sales_silver_to_gold"],
+    ]
+    # One process runs the stages in order, each job its own `__main__` with Glue's command line:
+    # here the catalog is the lake's embedded Derby metastore, which one process opens at a
+    # time (on Glue each job run has its own process, and a stage's jobs run side by side).
+    command: list[str] = []
+    for n, job in enumerate(job for stage in stages for job in stage):
         argv = glue_command_line(job, arguments[job.key], f"jr_{n}", ORDERS[n % len(ORDERS)])
-        finished = subprocess.run(
-            [sys.executable, "-m", "local.runner.glue_run", *argv],
-            cwd=REPO,
-            env=environment,
-            capture_output=True,
-            text=True,
-        )
-        assert finished.returncode == 0, finished.stderr[-3000:]
+        command += [THEN, *argv] if command else argv
+    finished = subprocess.run(
+        [sys.executable, "-m", "local.runner.glue_run", *command],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    records = {}
+    for n, job in enumerate(job for stage in stages for job in stage):
         state = local_path_of(arguments[job.key]["--state_uri"])
         records[job.key] = RunRecord.from_json(json.loads((state / "runs" / job.key / f"jr_{n}.json").read_text()))
 
-    assert [call[0] for call in recorded_calls(calls)] == ["GlueContext", "Job.init", "Job.commit"] * 2
-    outputs = records["silver_to_gold"].outputs
+    assert sorted(call[0] for call in recorded_calls(calls)) == sorted(["GlueContext", "Job.init", "Job.commit"] * 6)
+    outputs = {name: uri for record in records.values() for name, uri in record.outputs.items()}
     for table in GOLD_TABLES:
         rows = spark.read.parquet(outputs[table.qualified_name]).collect()
         assert gold_differences(rows, truth[table.name], table) == [], table.qualified_name
-    quarantine = records["bronze_to_silver"].outputs[QUARANTINE_TABLES[PRODUCTS_SOURCE.domain].qualified_name]
+    quarantine = outputs[QUARANTINE_TABLES[PRODUCTS_SOURCE.domain].qualified_name]
     unreadable = spark.read.parquet(quarantine).where("reject_reason = 'UNREADABLE_FILE'")
     assert [r.source_file for r in unreadable.collect()] == [str(poison.relative_to(bronze))]

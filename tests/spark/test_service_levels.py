@@ -13,10 +13,12 @@ from jobs.runtime.entry import LOG_FORMAT
 from jobs.runtime.local import local_context
 from jobs.runtime.run_record import Ledger, RunRecord
 from jobs.runtime.uris import local_path_of
+from jobs.service_levels import keep as keep_service_levels
+from jobs.silver.datasets import DATASETS
 from jobs.silver.steps import service_levels
 from local.runner.report import summary_lines
 from tests.helpers.infra_model import filter_matches, metric_filter
-from transforms.contracts import SILVER_ORDERS
+from transforms.contracts import SILVER_ORDERS, SLA_HISTORY_TABLES
 
 STALE_DAY, LANDED_DAY = dt.date(2026, 2, 28), "2026-03-10"
 
@@ -36,7 +38,7 @@ def test_a_stale_source_breaches_freshness_and_the_summary_and_alarm_say_so(spar
     ctx.run.record_ledger("orders", Ledger.of([(landed, "accepted", 2), (landed, "WRONG_FIELD_COUNT", 1)]))
 
     with caplog.at_level(logging.INFO, logger="sales_data_lake"):
-        sla.record(ctx.run, service_levels(ctx))
+        keep_service_levels(ctx, service_levels(ctx, DATASETS))
     record = ctx.commit()
     sla.enforce(record)  # reported, not enforced: no error
 
@@ -58,3 +60,26 @@ def test_a_stale_source_breaches_freshness_and_the_summary_and_alarm_say_so(spar
     job_lines = [logging.Formatter(LOG_FORMAT).format(r) for r in caplog.records]
     counted = [line for line in job_lines if filter_matches(metric_filter("sla_breached")["pattern"], line)]
     assert len(counted) == 2 and all("WARNING [bronze_to_silver] SLA breach: " in line for line in counted)
+
+
+def test_each_runs_service_levels_are_added_to_its_domains_history_table(spark, lake):
+    """Two runs, one breaching: the sales domain's history holds both runs' results, each run in
+    a file of its own, queryable by name; no other domain's history is written."""
+    for day in (STALE_DAY, dt.date.fromisoformat(LANDED_DAY)):
+        ctx = local_context("bronze_to_silver", lake, spark)
+        ctx.tables.write(order_line(spark, day), SILVER_ORDERS)
+        landed = f"{lake.bronze_uri}/sales/orders/ingest_date={LANDED_DAY}/orders_{LANDED_DAY}.csv"
+        ctx.run.inputs["sales/orders"] = [landed]
+        keep_service_levels(ctx, service_levels(ctx, DATASETS))
+        ctx.commit()
+    history = spark.sql(
+        "SELECT run_id, product, property, met, measured, job FROM sales_ops.sla_history ORDER BY run_id, product"
+    ).collect()
+    assert [(r.product, r.property, r.met, r.measured, r.job) for r in history] == [
+        ("sales_silver.orders", "freshness", False, "10 d", "bronze_to_silver"),
+        ("sales_silver.orders", "freshness", True, "0 d", "bronze_to_silver"),
+    ]
+    assert history[0].run_id < history[1].run_id
+    files = sorted(p.name for p in local_path_of(lake.table_uri(SLA_HISTORY_TABLES["sales"])).glob("*.parquet"))
+    assert files == [f"{r.run_id}.parquet" for r in history]
+    assert not spark.catalog.tableExists("customer_ops.sla_history")

@@ -38,6 +38,6 @@ def test_a_cycle_or_an_undeclared_dependency_is_refused():
 
 
 def test_cleaning_sees_only_the_batches_it_depends_on():
-    cleaning = Cleaning(ctx=None, landed=None, silver=None, upstream={})  # type: ignore[arg-type]
+    cleaning = Cleaning(ctx=None, landed=None, silver=None, upstream={}, published={})  # type: ignore[arg-type]
     with pytest.raises(KeyError):
         cleaning.current("orders")

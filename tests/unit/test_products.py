@@ -5,7 +5,7 @@ import json
 from jobs.runtime.run_record import QualityVerdict, RunRecord, SlaResult
 from local.runner.cli import main
 from local.runner.products import product_lines, product_states
-from transforms.contracts import ALL_TABLES, SOURCES
+from transforms.contracts import GOLD_TABLES, SILVER_TABLES, SOURCES
 
 
 def save(state, record: RunRecord) -> None:
@@ -26,7 +26,7 @@ def test_each_product_shows_its_last_checked_run(tmp_path):
     save(state, checked)
     save(state, nothing_new)  # newer, but it checked nothing: the older run still speaks
 
-    states = {p.name: p for p in product_states([t for t in ALL_TABLES if t.layer != "quarantine"], SOURCES, state)}
+    states = {p.name: p for p in product_states(SILVER_TABLES + GOLD_TABLES, SOURCES, state)}
     orders = states["sales_silver.orders"]
     assert (orders.last_run, orders.service_levels) == (checked.run_id, "freshness BREACHED (10 d against <= 2 d)")
     assert orders.quality == "passed with 1 warning(s)" and orders.owner == "sales-data@example.com"

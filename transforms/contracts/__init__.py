@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from pyspark.sql.types import (
+    BooleanType,
     DataType,
     DateType,
     DecimalType,
     IntegerType,
     StringType,
+    TimestampType,
 )
 
 from transforms.contract_types import LINEAGE, TableContract
@@ -113,11 +115,37 @@ def quarantine_table(domain: str) -> TableContract:
     )
 
 
+def sla_history_table(domain: str) -> TableContract:
+    """Each domain keeps every service level its contracts promise, as each run checked it: one
+    file per run in the table's folder, so a run adds its results without rewriting another's."""
+    return TableContract(
+        domain=domain,
+        layer="ops",
+        name="sla_history",
+        description="Every service level the domain's contracts promise, as each job run checked it.",
+        owner=f"{domain}-data@example.com",
+        primary_key=("run_id", "product", "property"),
+        columns=_columns(
+            ("run_id", StringType()),
+            ("job", StringType()),
+            ("checked_at", TimestampType()),
+            ("product", StringType()),
+            ("property", StringType()),
+            ("agreed", StringType()),
+            ("measured", StringType()),
+            ("met", BooleanType()),
+            ("enforced", BooleanType()),
+            ("detail", StringType(), True),
+        ),
+    )
+
+
 SILVER_TABLES = (SILVER_ORDERS, SILVER_CUSTOMERS, SILVER_PRODUCTS, SILVER_FX_RATES, SILVER_RETURNS)
 GOLD_TABLES = (GOLD_DAILY_SALES, GOLD_SALES_KPIS_MONTHLY, GOLD_PRODUCT_PERFORMANCE, GOLD_CUSTOMER_LTV)
 DOMAINS = ("sales", "customer", "product")
 QUARANTINE_TABLES = {domain: quarantine_table(domain) for domain in DOMAINS}
-ALL_TABLES = SILVER_TABLES + tuple(QUARANTINE_TABLES.values()) + GOLD_TABLES
+SLA_HISTORY_TABLES = {domain: sla_history_table(domain) for domain in DOMAINS}
+ALL_TABLES = SILVER_TABLES + tuple(QUARANTINE_TABLES.values()) + GOLD_TABLES + tuple(SLA_HISTORY_TABLES.values())
 
 # The landed datasets, each from its producer's contract (bronze_*.odcs.yaml): its file format
 # and the fields a record carries, the one statement of the landed layout that the readers, the

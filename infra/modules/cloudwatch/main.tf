@@ -95,12 +95,14 @@ resource "aws_cloudwatch_log_metric_filter" "quality_failed" {
   }
 }
 
+# Each domain's gold: its silver_to_gold job's runs name themselves <domain>_silver_to_gold.
 resource "aws_cloudwatch_log_metric_filter" "gold_committed" {
-  name           = "${var.name}-gold-committed"
+  for_each       = toset(var.domains)
+  name           = "${var.name}-${each.key}-gold-committed"
   log_group_name = aws_cloudwatch_log_group.this["job_output"].name
-  pattern        = "\"[silver_to_gold] run committed\""
+  pattern        = "\"[${each.key}_silver_to_gold] run committed\""
   metric_transformation {
-    name      = "GoldRunsCommitted"
+    name      = "GoldRunsCommitted-${each.key}"
     namespace = var.metric_namespace
     value     = "1"
   }
@@ -147,10 +149,11 @@ resource "aws_cloudwatch_metric_alarm" "quality_failed" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "gold_stale" {
-  alarm_name          = "${var.name}-gold-stale"
-  alarm_description   = "No silver_to_gold run committed in ${var.freshness_alarm_hours} hours."
+  for_each            = toset(var.domains)
+  alarm_name          = "${var.name}-${each.key}-gold-stale"
+  alarm_description   = "No ${each.key}_silver_to_gold run committed in ${var.freshness_alarm_hours} hours."
   namespace           = var.metric_namespace
-  metric_name         = "GoldRunsCommitted"
+  metric_name         = "GoldRunsCommitted-${each.key}"
   statistic           = "Sum"
   period              = 3600
   evaluation_periods  = var.freshness_alarm_hours
@@ -240,7 +243,7 @@ resource "aws_cloudwatch_dashboard" "lake" {
           title   = "Quality gate failures, SLA breaches and gold publications"
           region  = var.region
           stat    = "Sum"
-          metrics = [[var.metric_namespace, "QualityGateFailures"], [var.metric_namespace, "SlaBreaches"], [var.metric_namespace, "GoldRunsCommitted"]]
+          metrics = concat([[var.metric_namespace, "QualityGateFailures"], [var.metric_namespace, "SlaBreaches"]], [for domain in var.domains : [var.metric_namespace, "GoldRunsCommitted-${domain}"]])
         }
       },
     ]

@@ -38,6 +38,11 @@ variable "alarm_email" {
   type        = string
 }
 
+variable "domains" {
+  description = "The lake's domains (each has its own gold job)."
+  type        = list(string)
+}
+
 variable "job_names" {
   description = "Glue job name per job script."
   type        = map(string)

@@ -1,6 +1,7 @@
 # The catalog (databases per domain and layer, encrypted), the bronze crawlers, the jobs
-# (one per script in jobs/), and the pipeline: a scheduled start, then each job when the one
-# before it succeeded, in one Glue workflow.
+# (each domain's bronze_to_silver and silver_to_gold, under the domain's own role), and the
+# pipeline: a scheduled start, then each job when every job it waits for succeeded, in one
+# Glue workflow.
 
 locals {
   databases = toset(flatten([for domain in var.domains : [for layer in var.layers : "${domain}_${layer}"]]))
@@ -12,10 +13,10 @@ locals {
     "--bronze_uri"                 = "s3://${var.bucket_ids.bronze}"
     "--silver_uri"                 = "s3://${var.bucket_ids.silver}/silver"
     "--quarantine_uri"             = "s3://${var.bucket_ids.silver}/quarantine"
+    "--ops_uri"                    = "s3://${var.bucket_ids.artifacts}/ops"
     "--gold_uri"                   = "s3://${var.bucket_ids.gold}"
     "--state_uri"                  = "s3://${var.bucket_ids.artifacts}/state"
     "--quality_mode"               = var.quality_mode
-    "--pii_hash_key_secret"        = var.pii_key_secret_arn
     "--full_refresh"               = "false"
     "--lock_wait_seconds"          = "0"
     "--snapshot_retention_seconds" = "3600"
@@ -33,12 +34,32 @@ locals {
     "--enable-metrics"            = "true"
     "--custom-logGroup-prefix"    = var.job_log_group_prefix
     "--enable-glue-datacatalog"   = "true"
-    "--TempDir"                   = "s3://${var.bucket_ids.artifacts}/state/glue-temp/"
   }
 
+  # Every domain's two jobs, each after the jobs that publish what it reads (jobs/pipeline.py;
+  # tests/unit/test_infra.py keeps the two equal). A job is named <domain>_<script>, as its
+  # runs name themselves in their state paths and log lines.
   jobs = {
-    bronze_to_silver = { script = "bronze_to_silver.py", after = null }
-    silver_to_gold   = { script = "silver_to_gold.py", after = "bronze_to_silver" }
+    customer_bronze_to_silver = { script = "bronze_to_silver.py", domain = "customer", after = [] }
+    product_bronze_to_silver  = { script = "bronze_to_silver.py", domain = "product", after = [] }
+    sales_bronze_to_silver    = { script = "bronze_to_silver.py", domain = "sales", after = ["customer_bronze_to_silver", "product_bronze_to_silver"] }
+    sales_silver_to_gold      = { script = "silver_to_gold.py", domain = "sales", after = ["sales_bronze_to_silver"] }
+    product_silver_to_gold    = { script = "silver_to_gold.py", domain = "product", after = ["product_bronze_to_silver", "sales_bronze_to_silver"] }
+    customer_silver_to_gold   = { script = "silver_to_gold.py", domain = "customer", after = ["customer_bronze_to_silver", "sales_bronze_to_silver"] }
+  }
+  scripts = toset([for job in local.jobs : job.script])
+
+  # What differs per job: its domain, a temporary folder its role may write, and the PII hash
+  # key's secret where it hashes PII (bronze_to_silver of the domains that do; no other role
+  # may read it).
+  domain_arguments = {
+    for name, job in local.jobs : name => merge(
+      {
+        "--domain"  = job.domain
+        "--TempDir" = "s3://${var.bucket_ids.artifacts}/state/glue-temp/${job.domain}/"
+      },
+      contains(var.pii_domains, job.domain) && job.script == "bronze_to_silver.py" ? { "--pii_hash_key_secret" = var.pii_key_secret_arn } : {},
+    )
   }
 }
 
@@ -118,11 +139,11 @@ resource "aws_glue_crawler" "bronze" {
 
 # ---- the jobs ----------------------------------------------------------------------------
 resource "aws_s3_object" "script" {
-  for_each    = local.jobs
+  for_each    = local.scripts
   bucket      = var.bucket_ids.artifacts
-  key         = "jobs/${each.value.script}"
-  source      = "${var.jobs_dir}/${each.value.script}"
-  source_hash = filemd5("${var.jobs_dir}/${each.value.script}")
+  key         = "jobs/${each.value}"
+  source      = "${var.jobs_dir}/${each.value}"
+  source_hash = filemd5("${var.jobs_dir}/${each.value}")
 }
 
 resource "aws_s3_object" "wheel" {
@@ -135,55 +156,63 @@ resource "aws_s3_object" "wheel" {
 resource "aws_glue_job" "this" {
   for_each               = local.jobs
   name                   = "${var.name}-${each.key}"
-  role_arn               = var.job_role_arn
+  role_arn               = var.job_role_arns[each.value.domain]
   glue_version           = "6.0"
-  worker_type            = var.job_sizes[each.key].worker_type
-  number_of_workers      = var.job_sizes[each.key].number_of_workers
-  timeout                = var.job_sizes[each.key].timeout_minutes
+  worker_type            = var.job_sizes[trimsuffix(each.value.script, ".py")].worker_type
+  number_of_workers      = var.job_sizes[trimsuffix(each.value.script, ".py")].number_of_workers
+  timeout                = var.job_sizes[trimsuffix(each.value.script, ".py")].timeout_minutes
   max_retries            = 0 # a failed run is rerun by hand or by the next trigger, after a look
   security_configuration = aws_glue_security_configuration.this.name
 
   command {
     name            = "glueetl"
     python_version  = "3"
-    script_location = "s3://${var.bucket_ids.artifacts}/${aws_s3_object.script[each.key].key}"
+    script_location = "s3://${var.bucket_ids.artifacts}/${aws_s3_object.script[each.value.script].key}"
   }
 
   execution_property {
     max_concurrent_runs = 1 # one run of a job at a time, as the local run lock does
   }
 
-  default_arguments = merge(local.platform_arguments, local.lake_arguments)
+  default_arguments = merge(local.platform_arguments, local.lake_arguments, local.domain_arguments[each.key])
 }
 
 # ---- the pipeline ------------------------------------------------------------------------
 resource "aws_glue_workflow" "pipeline" {
   name                = "${var.name}-pipeline"
-  description         = "bronze_to_silver, then silver_to_gold when it succeeded"
+  description         = "each domain's bronze_to_silver, then silver_to_gold, each job once those it waits for succeeded"
   max_concurrent_runs = 1
 }
 
+# The jobs that wait for none start together on the schedule.
 resource "aws_glue_trigger" "start" {
   name          = "${var.name}-start"
   type          = "SCHEDULED"
   schedule      = var.pipeline_schedule
   workflow_name = aws_glue_workflow.pipeline.name
 
-  actions {
-    job_name = aws_glue_job.this["bronze_to_silver"].name
+  dynamic "actions" {
+    for_each = sort([for name, job in local.jobs : name if length(job.after) == 0])
+    content {
+      job_name = aws_glue_job.this[actions.value].name
+    }
   }
 }
 
 resource "aws_glue_trigger" "after" {
-  for_each      = { for name, job in local.jobs : name => job if job.after != null }
-  name          = "${var.name}-${each.key}-after-${each.value.after}"
+  for_each      = { for name, job in local.jobs : name => job if length(job.after) > 0 }
+  name          = "${var.name}-${each.key}-start"
   type          = "CONDITIONAL"
   workflow_name = aws_glue_workflow.pipeline.name
 
   predicate {
-    conditions {
-      job_name = aws_glue_job.this[each.value.after].name
-      state    = "SUCCEEDED"
+    logical = "AND" # every job it waits for
+    dynamic "conditions" {
+      for_each = each.value.after
+      content {
+        job_name = aws_glue_job.this[conditions.value].name
+        state    = "SUCCEEDED"
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 output "job_names" {
-  description = "Glue job name per job script."
+  description = "Glue job name per job (<domain>_<script>)."
   value       = { for name, job in aws_glue_job.this : name => job.name }
 }
 

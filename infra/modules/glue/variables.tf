@@ -23,9 +23,14 @@ variable "kms_key_arn" {
   type        = string
 }
 
-variable "job_role_arn" {
-  description = "Role the jobs run as."
-  type        = string
+variable "job_role_arns" {
+  description = "Role each domain's jobs run as (its producer role), by domain."
+  type        = map(string)
+}
+
+variable "pii_domains" {
+  description = "The domains whose jobs hash PII and so get the PII hash key's secret."
+  type        = list(string)
 }
 
 variable "crawler_role_arn" {
@@ -49,7 +54,7 @@ variable "pipeline_schedule" {
 }
 
 variable "job_sizes" {
-  description = "Worker type, worker count and timeout (minutes) per job."
+  description = "Worker type, worker count and timeout (minutes) per job script (every domain's runs of it)."
   type = map(object({
     worker_type       = string
     number_of_workers = number

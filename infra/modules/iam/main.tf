@@ -1,21 +1,18 @@
-# Least privilege: a role for the Glue jobs, one for the crawlers, one for analysts. Every
-# statement names its actions (no wildcard) and the project's own resources.
+# Least privilege, and access follows ownership: each domain's jobs run as the domain's
+# producer role, which writes only the domain's own prefixes, databases and quarantine and reads
+# another domain's products only where that product's data contract grants the role read
+# (its `roles`); analysts read what the contracts grant `analyst` (the gold products). One role
+# for the crawlers. Every statement names its actions (no wildcard) and the project's own
+# resources.
 
 locals {
   catalog_arn = "arn:aws:glue:${var.region}:${var.account_id}:catalog"
-  database_arns = {
-    for layer in ["bronze", "silver", "quarantine", "gold"] : layer => [
-      for domain in var.domains : "arn:aws:glue:${var.region}:${var.account_id}:database/${domain}_${layer}"
-    ]
-  }
-  table_arns = {
-    for layer, arns in local.database_arns : layer => [
-      for arn in arns : replace("${arn}/*", ":database/", ":table/")
-    ]
-  }
-  read_objects  = ["s3:GetObject", "s3:GetObjectVersion"]
-  write_objects = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"]
-  list_bucket   = ["s3:ListBucket", "s3:GetBucketLocation"]
+  # The crawlers' databases: each domain's bronze.
+  bronze_databases = [for domain in var.domains : "arn:aws:glue:${var.region}:${var.account_id}:database/${domain}_bronze"]
+  bronze_tables    = [for domain in var.domains : "arn:aws:glue:${var.region}:${var.account_id}:table/${domain}_bronze/*"]
+  read_objects     = ["s3:GetObject", "s3:GetObjectVersion"]
+  write_objects    = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"]
+  list_bucket      = ["s3:ListBucket", "s3:GetBucketLocation"]
   read_catalog = [
     "glue:GetDatabase",
     "glue:GetDatabases",
@@ -36,6 +33,8 @@ locals {
     "glue:DeletePartition",
     "glue:BatchDeletePartition",
   ])
+  # The job state a run writes, under state/<kind>/<its job>/ (jobs <domain>_<script>).
+  state_kinds = ["runs", "bookmarks", "changes", "quality"]
   use_key     = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
   write_logs  = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
   glue_assume = ["sts:AssumeRole"]
@@ -52,27 +51,81 @@ data "aws_iam_policy_document" "glue_assume" {
   }
 }
 
-# ---- Glue jobs: read bronze, write silver (with quarantine) and gold ---------------------
-data "aws_iam_policy_document" "job" {
+# ---- the data contracts: who may read which product --------------------------------------
+locals {
+  contracts = [for f in fileset(var.contracts_dir, "**/*.odcs.yaml") : yamldecode(file("${var.contracts_dir}/${f}"))]
+  # Where a layer's tables live (the jobs' --silver_uri, --quarantine_uri, --gold_uri).
+  layer_objects = {
+    silver     = "${var.bucket_arns.silver}/silver"
+    quarantine = "${var.bucket_arns.silver}/quarantine"
+    gold       = var.bucket_arns.gold
+    ops        = "${var.bucket_arns.artifacts}/ops"
+  }
+  # Every `access: read` role of every contract, with the product it grants.
+  read_grants = flatten([
+    for contract in local.contracts : [
+      for role in try(contract.roles, []) : {
+        role   = role.role
+        domain = contract.domain
+        layer  = one([for p in contract.customProperties : p.value if p.property == "layer"])
+        table  = contract.schema[0].name
+      } if role.access == "read"
+    ]
+  ])
+  grants_of = {
+    for role in distinct([for g in local.read_grants : g.role]) : role => [for g in local.read_grants : g if g.role == role]
+  }
+  # A granted product's objects, catalog database and table.
+  granted_objects = { for role, grants in local.grants_of : role => [for g in grants : "${local.layer_objects[g.layer]}/${g.domain}/${g.table}/*"] }
+  granted_catalog = {
+    for role, grants in local.grants_of : role => distinct(flatten([
+      for g in grants : [
+        "arn:aws:glue:${var.region}:${var.account_id}:database/${g.domain}_${g.layer}",
+        "arn:aws:glue:${var.region}:${var.account_id}:table/${g.domain}_${g.layer}/${g.table}",
+      ]
+    ]))
+  }
+  # A silver product's changes (what its job's runs changed) are read with it, by the jobs
+  # downstream.
+  granted_changes = {
+    for role, grants in local.grants_of : role => distinct([
+      for g in grants : "${var.bucket_arns.artifacts}/state/changes/${g.domain}_bronze_to_silver/*" if g.layer == "silver"
+    ])
+  }
+}
+
+# ---- each domain's producer role: its Glue jobs -------------------------------------------
+data "aws_iam_policy_document" "producer" {
+  for_each = toset(var.domains)
+
   statement {
     sid       = "ListLakeBuckets"
     actions   = local.list_bucket
     resources = [for purpose in ["bronze", "silver", "gold", "artifacts"] : var.bucket_arns[purpose]]
   }
   statement {
-    sid       = "ReadBronzeAndArtifacts"
+    sid       = "ReadOwnBronzeAndTheJobs"
     actions   = local.read_objects
-    resources = ["${var.bucket_arns.bronze}/*", "${var.bucket_arns.artifacts}/*"]
+    resources = ["${var.bucket_arns.bronze}/${each.key}/*", "${var.bucket_arns.artifacts}/jobs/*", "${var.bucket_arns.artifacts}/wheels/*"]
   }
   statement {
-    sid       = "WriteSilverQuarantineGoldAndState"
-    actions   = local.write_objects
-    resources = ["${var.bucket_arns.silver}/*", "${var.bucket_arns.gold}/*", "${var.bucket_arns.artifacts}/state/*"]
+    sid     = "WriteOwnProductsQuarantineAndState"
+    actions = local.write_objects
+    resources = concat(
+      [for layer, prefix in local.layer_objects : "${prefix}/${each.key}/*"],
+      [for kind in local.state_kinds : "${var.bucket_arns.artifacts}/state/${kind}/${each.key}_*"],
+      ["${var.bucket_arns.artifacts}/state/glue-temp/${each.key}/*"],
+    )
   }
   statement {
-    sid       = "OwnCatalogDatabases"
-    actions   = local.write_catalog
-    resources = concat([local.catalog_arn], flatten([for layer in ["silver", "quarantine", "gold"] : concat(local.database_arns[layer], local.table_arns[layer])]))
+    sid     = "OwnCatalogDatabases"
+    actions = local.write_catalog
+    resources = concat([local.catalog_arn], flatten([
+      for layer in ["silver", "quarantine", "gold", "ops"] : [
+        "arn:aws:glue:${var.region}:${var.account_id}:database/${each.key}_${layer}",
+        "arn:aws:glue:${var.region}:${var.account_id}:table/${each.key}_${layer}/*",
+      ]
+    ]))
   }
   statement {
     # With --enable-glue-datacatalog, the catalog client gets (and creates when absent) the
@@ -80,11 +133,6 @@ data "aws_iam_policy_document" "job" {
     sid       = "DefaultDatabaseAtStart"
     actions   = ["glue:GetDatabase", "glue:CreateDatabase"]
     resources = [local.catalog_arn, "arn:aws:glue:${var.region}:${var.account_id}:database/default"]
-  }
-  statement {
-    sid       = "PiiHashKey"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.pii_key_secret_arn]
   }
   statement {
     sid       = "OwnLogGroups"
@@ -108,6 +156,32 @@ data "aws_iam_policy_document" "job" {
   }
 }
 
+# What a role may read of the products the contracts grant it (with those products' changes and
+# catalog entries): a policy of its own, attached only to the roles granted something.
+data "aws_iam_policy_document" "granted_reads" {
+  for_each = local.grants_of
+
+  statement {
+    sid       = "ReadGrantedProducts"
+    actions   = local.read_objects
+    resources = concat(local.granted_objects[each.key], local.granted_changes[each.key])
+  }
+  statement {
+    sid       = "GrantedProductsCatalog"
+    actions   = local.read_catalog
+    resources = concat([local.catalog_arn], local.granted_catalog[each.key])
+  }
+}
+
+# The PII hash key: attached only to the producer roles of the domains that hash PII.
+data "aws_iam_policy_document" "pii_hash_key" {
+  statement {
+    sid       = "PiiHashKey"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.pii_key_secret_arn]
+  }
+}
+
 # ---- Crawlers: read bronze, write the bronze databases -----------------------------------
 data "aws_iam_policy_document" "crawler" {
   statement {
@@ -123,7 +197,7 @@ data "aws_iam_policy_document" "crawler" {
   statement {
     sid       = "BronzeDatabases"
     actions   = local.write_catalog
-    resources = concat([local.catalog_arn], local.database_arns.bronze, local.table_arns.bronze)
+    resources = concat([local.catalog_arn], local.bronze_databases, local.bronze_tables)
   }
   statement {
     sid       = "OwnLogGroups"
@@ -155,19 +229,9 @@ data "aws_iam_policy_document" "analyst" {
     resources = [var.bucket_arns.gold, var.bucket_arns.athena_results]
   }
   statement {
-    sid       = "ReadGold"
-    actions   = local.read_objects
-    resources = ["${var.bucket_arns.gold}/*"]
-  }
-  statement {
     sid       = "QueryResults"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
     resources = ["${var.bucket_arns.athena_results}/*"]
-  }
-  statement {
-    sid       = "GoldCatalog"
-    actions   = local.read_catalog
-    resources = concat([local.catalog_arn], local.database_arns.gold, local.table_arns.gold)
   }
   statement {
     sid = "Workgroup"
@@ -190,33 +254,34 @@ data "aws_iam_policy_document" "analyst" {
   }
 }
 
-# ---- the roles, each with its one inline policy -------------------------------------------
+# ---- the roles and their inline policies ---------------------------------------------------
 locals {
-  roles = {
-    glue-job = {
-      trust  = data.aws_iam_policy_document.glue_assume.json
-      policy = data.aws_iam_policy_document.job.json
-    }
-    glue-crawler = {
-      trust  = data.aws_iam_policy_document.glue_assume.json
-      policy = data.aws_iam_policy_document.crawler.json
-    }
-    analyst = {
-      trust  = data.aws_iam_policy_document.analyst_assume.json
-      policy = data.aws_iam_policy_document.analyst.json
-    }
+  trust = {
+    glue    = data.aws_iam_policy_document.glue_assume.json
+    analyst = data.aws_iam_policy_document.analyst_assume.json
   }
+  roles = merge(
+    { for domain in var.domains : "${domain}-producer" => local.trust.glue },
+    { glue-crawler = local.trust.glue, analyst = local.trust.analyst },
+  )
+  # <role>/<policy>: each role's own policy, the reads the contracts grant it, the PII key.
+  role_policies = merge(
+    { for domain in var.domains : "${domain}-producer/access" => data.aws_iam_policy_document.producer[domain].json },
+    { "glue-crawler/access" = data.aws_iam_policy_document.crawler.json, "analyst/access" = data.aws_iam_policy_document.analyst.json },
+    { for role, _ in local.grants_of : "${role}/granted-reads" => data.aws_iam_policy_document.granted_reads[role].json },
+    { for domain in var.pii_domains : "${domain}-producer/pii-hash-key" => data.aws_iam_policy_document.pii_hash_key.json },
+  )
 }
 
 resource "aws_iam_role" "this" {
   for_each           = local.roles
   name               = "${var.name}-${each.key}"
-  assume_role_policy = each.value.trust
+  assume_role_policy = each.value
 }
 
 resource "aws_iam_role_policy" "this" {
-  for_each = local.roles
-  name     = "${each.key}-access"
-  role     = aws_iam_role.this[each.key].id
-  policy   = each.value.policy
+  for_each = toset(keys(local.role_policies))
+  name     = split("/", each.key)[1]
+  role     = aws_iam_role.this[split("/", each.key)[0]].id
+  policy   = local.role_policies[each.key]
 }

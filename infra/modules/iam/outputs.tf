@@ -1,6 +1,6 @@
-output "job_role_arn" {
-  description = "Role the Glue jobs run as."
-  value       = aws_iam_role.this["glue-job"].arn
+output "job_role_arns" {
+  description = "Each domain's producer role, which its Glue jobs run as."
+  value       = { for domain in var.domains : domain => aws_iam_role.this["${domain}-producer"].arn }
 }
 
 output "crawler_role_arn" {

@@ -52,3 +52,13 @@ variable "analyst_principals" {
   description = "Principals allowed to assume the analyst role (the account root when empty)."
   type        = list(string)
 }
+
+variable "contracts_dir" {
+  description = "The data contracts (transforms/contracts): their `roles` grant read of each product."
+  type        = string
+}
+
+variable "pii_domains" {
+  description = "The domains whose jobs hash PII: only their producer roles may read the PII hash key."
+  type        = list(string)
+}

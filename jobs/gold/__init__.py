@@ -1,0 +1,1 @@
+"""The gold marts: what each is built from and checked against."""
