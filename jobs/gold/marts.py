@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from expectations import suites
 from expectations.cross_table import margin_flag_check, revenue_reconciliation
 from expectations.gate import Suite
-from jobs.runtime.config import ConfigError
+from jobs.runtime.config import for_domain
 from jobs.runtime.context import JobContext
 from jobs.runtime.partitions import Partition
 from jobs.silver.steps import SilverChanges
@@ -118,10 +118,7 @@ MARTS = (
 
 def marts_of(domain: str) -> list[Mart]:
     """The marts a run for `domain` builds; "" is every domain."""
-    domains = sorted({m.table.domain for m in MARTS})
-    if domain and domain not in domains:
-        raise ConfigError(f"--domain must be one of {domains} (or none for all), got {domain!r}")
-    return [m for m in MARTS if not domain or m.table.domain == domain]
+    return for_domain(MARTS, lambda m: m.table.domain, domain)
 
 
 def tables_read(marts: Sequence[Mart]) -> list[TableContract]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from transforms.contract_types import BronzeSource, TableContract
 
@@ -96,6 +97,17 @@ def job_identity(job: str, domain: str) -> str:
     """What a run of `job` for one domain is called in its state paths, locks and log lines:
     `customer_bronze_to_silver`; the job's own name when it runs for every domain."""
     return f"{domain}_{job}" if domain else job
+
+
+Item = TypeVar("Item")
+
+
+def for_domain(items: Sequence[Item], domain_of: Callable[[Item], str], domain: str) -> list[Item]:
+    """The items of the domain `--domain` names, in their order; "" is every domain."""
+    domains = sorted({domain_of(item) for item in items})
+    if domain and domain not in domains:
+        raise ConfigError(f"--domain must be one of {domains} (or none for all), got {domain!r}")
+    return [item for item in items if not domain or domain_of(item) == domain]
 
 
 def parse_arguments(argv: Sequence[str]) -> dict[str, str]:

@@ -21,7 +21,7 @@ from pyspark.sql import Column, DataFrame
 from expectations import suites
 from expectations.cross_table import order_reference_check
 from expectations.gate import Suite
-from jobs.runtime.config import ConfigError
+from jobs.runtime.config import for_domain
 from jobs.runtime.context import JobContext
 from jobs.runtime.ordering import in_dependency_order
 from jobs.runtime.partitions import Partition
@@ -100,10 +100,7 @@ def dependency_order(datasets: Sequence[Dataset]) -> list[Dataset]:
 
 def datasets_of(domain: str) -> list[Dataset]:
     """The datasets a run for `domain` cleans, in dependency order; "" is every domain."""
-    domains = sorted({d.source.domain for d in DATASETS})
-    if domain and domain not in domains:
-        raise ConfigError(f"--domain must be one of {domains} (or none for all), got {domain!r}")
-    return [d for d in DATASETS if not domain or d.source.domain == domain]
+    return for_domain(DATASETS, lambda d: d.source.domain, domain)
 
 
 def published_upstream(datasets: Sequence[Dataset]) -> list[Dataset]:

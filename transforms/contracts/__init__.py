@@ -93,14 +93,18 @@ GOLD_PRODUCT_PERFORMANCE = table_contract("product/gold_product_performance")
 GOLD_CUSTOMER_LTV = table_contract("customer/gold_customer_ltv")
 
 
+def _domains_own_table(domain: str, **shape: Any) -> TableContract:
+    """A table of the same shape in every domain, built here, owned by the domain's team."""
+    return TableContract(domain=domain, owner=f"{domain}-data@example.com", **shape)
+
+
 def quarantine_table(domain: str) -> TableContract:
     """Each domain keeps the records its silver rejected, with reason code and lineage."""
-    return TableContract(
-        domain=domain,
+    return _domains_own_table(
+        domain,
         layer="quarantine",
         name="rejected_records",
         description="Every landed record that silver rejected, with its reason code and lineage.",
-        owner=f"{domain}-data@example.com",
         primary_key=("dataset", "source_file", "source_line"),
         partition_by=("dataset", "ingest_date"),
         columns=_columns(
@@ -118,12 +122,11 @@ def quarantine_table(domain: str) -> TableContract:
 def sla_history_table(domain: str) -> TableContract:
     """Each domain keeps every service level its contracts promise, as each run checked it: one
     file per run in the table's folder, so a run adds its results without rewriting another's."""
-    return TableContract(
-        domain=domain,
+    return _domains_own_table(
+        domain,
         layer="ops",
         name="sla_history",
         description="Every service level the domain's contracts promise, as each job run checked it.",
-        owner=f"{domain}-data@example.com",
         primary_key=("run_id", "product", "property"),
         columns=_columns(
             ("run_id", StringType()),
