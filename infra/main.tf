@@ -7,6 +7,18 @@ locals {
   # a security configuration that encrypts logs, under /aws-glue/crawlers-role/<role>-<config>.
   job_log_group_prefix = "/aws-glue/${local.name}/jobs"
   crawler_log_group    = "/aws-glue/crawlers-role/${local.name}-glue-crawler-${local.name}"
+
+  # Every domain's two jobs, each after the jobs that publish what it reads (jobs/pipeline.py;
+  # tests/unit/test_infra.py keeps the two equal). A job is named <domain>_<script>, as its
+  # runs name themselves in their state paths, log lines and metrics.
+  jobs = {
+    customer_bronze_to_silver = { script = "bronze_to_silver.py", domain = "customer", after = [] }
+    product_bronze_to_silver  = { script = "bronze_to_silver.py", domain = "product", after = [] }
+    sales_bronze_to_silver    = { script = "bronze_to_silver.py", domain = "sales", after = ["customer_bronze_to_silver", "product_bronze_to_silver"] }
+    sales_silver_to_gold      = { script = "silver_to_gold.py", domain = "sales", after = ["sales_bronze_to_silver"] }
+    product_silver_to_gold    = { script = "silver_to_gold.py", domain = "product", after = ["product_bronze_to_silver", "sales_bronze_to_silver"] }
+    customer_silver_to_gold   = { script = "silver_to_gold.py", domain = "customer", after = ["customer_bronze_to_silver", "sales_bronze_to_silver"] }
+  }
 }
 
 module "kms" {
@@ -24,22 +36,25 @@ module "s3" {
 }
 
 module "cloudwatch" {
-  source                     = "./modules/cloudwatch"
-  name                       = local.name
-  account_id                 = local.account_id
-  region                     = var.region
-  kms_key_arn                = module.kms.key_arn
-  job_log_group_prefix       = local.job_log_group_prefix
-  crawler_log_group          = local.crawler_log_group
-  log_retention_days         = var.log_retention_days
-  alarm_email                = var.alarm_email
-  domains                    = var.domains
-  job_names                  = module.glue.job_names
-  crawler_names              = module.glue.crawler_names
-  bucket_ids                 = module.s3.bucket_ids
-  bucket_size_alarm_bytes    = var.bucket_size_alarm_bytes
-  job_duration_alarm_minutes = var.job_duration_alarm_minutes
-  freshness_alarm_hours      = var.freshness_alarm_hours
+  source                         = "./modules/cloudwatch"
+  name                           = local.name
+  account_id                     = local.account_id
+  region                         = var.region
+  kms_key_arn                    = module.kms.key_arn
+  job_log_group_prefix           = local.job_log_group_prefix
+  crawler_log_group              = local.crawler_log_group
+  log_retention_days             = var.log_retention_days
+  alarm_email                    = var.alarm_email
+  domains                        = var.domains
+  jobs                           = local.jobs
+  contracts_dir                  = "${path.root}/../transforms/contracts"
+  quarantine_share_alarm_percent = var.quarantine_share_alarm_percent
+  job_names                      = module.glue.job_names
+  crawler_names                  = module.glue.crawler_names
+  bucket_ids                     = module.s3.bucket_ids
+  bucket_size_alarm_bytes        = var.bucket_size_alarm_bytes
+  job_duration_alarm_minutes     = var.job_duration_alarm_minutes
+  freshness_alarm_hours          = var.freshness_alarm_hours
 }
 
 module "athena" {
@@ -71,6 +86,7 @@ module "iam" {
 
 module "glue" {
   source                    = "./modules/glue"
+  jobs                      = local.jobs
   name                      = local.name
   domains                   = var.domains
   layers                    = var.layers

@@ -126,8 +126,14 @@ variable "job_duration_alarm_minutes" {
   default     = 45
 }
 
+variable "quarantine_share_alarm_percent" {
+  description = "Alarm when a landed source loses more than this percent of a run's records to quarantine."
+  type        = number
+  default     = 20
+}
+
 variable "freshness_alarm_hours" {
-  description = "Alarm when gold has not been published for this long."
+  description = "Alarm when a job has not committed a run for this long."
   type        = number
   default     = 26
 }

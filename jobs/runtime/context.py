@@ -20,7 +20,7 @@ import uuid
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
-from jobs.runtime import failpoints
+from jobs.runtime import cloudwatch, failpoints
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.bronze_reader import BronzeReader
 from jobs.runtime.changes import ChangeFeed
@@ -60,7 +60,13 @@ class JobContext:
         self._lock.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, failure_type: type[BaseException] | None, *_: object) -> None:
+        if failure_type is not None and self.run.status is None:
+            # A run that failed before its commit still tells CloudWatch (a failed quality gate
+            # is an alarm); its outputs and bookmark stay as they were.
+            self.run.status = "failed"
+            self.run.seconds = round(time.time() - self.started, 2)
+            self._send_figures()
         if self._lock is not None:
             self._lock.__exit__(None, None, None)
             self._lock = None
@@ -73,14 +79,21 @@ class JobContext:
         """Write the run record, then commit bookmarks: called after every output is written."""
         self.run.status = "succeeded"
         self.run.seconds = round(time.time() - self.started, 2)
+        self._send_figures()
         uri = self.config.state_path("runs", self.job_name, f"{self.run_id}.json")
         write_text(self.spark, uri, json.dumps(self.run.to_json(), indent=2, default=str))
         failpoints.reach(f"{self.job_name}:before bookmark commit")
         self.inputs.commit()
         self.platform.commit()
-        # The line CloudWatch counts to tell whether the lake is fresh (infra/modules/cloudwatch).
         log.info("[%s] run committed (%s)", self.job_name, self.run_id)
         return self.run
+
+    def _send_figures(self) -> None:
+        """The run's figures to CloudWatch, where the platform has an endpoint (kept in the run
+        record either way; an unreachable CloudWatch is a warning, never a failed run)."""
+        client = self.platform.cloudwatch()
+        if client is not None:
+            self.run.cloudwatch = cloudwatch.publish(cloudwatch.figures_of(self.run, self.config.domain), client)
 
 
 class _Step:

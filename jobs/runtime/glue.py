@@ -14,6 +14,7 @@ from typing import Any
 
 from pyspark.sql import SparkSession
 
+from jobs.runtime import cloudwatch
 from jobs.runtime.config import LAKE_ARGUMENTS, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.secrets import with_pii_key_from_secret
@@ -31,6 +32,9 @@ class GluePlatform:
 
     def one_run_at_a_time(self, job_name: str, run_id: str) -> AbstractContextManager[object]:
         return nullcontext()  # Glue runs one at a time: MaxConcurrentRuns = 1
+
+    def cloudwatch(self) -> Any | None:
+        return cloudwatch.client()  # the job role may put metrics in the lake's namespace
 
     def commit(self) -> None:
         self.job.commit()

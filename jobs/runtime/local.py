@@ -3,17 +3,22 @@ run of a job at a time through a lock file there."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from pyspark.sql import SparkSession
 
+from jobs.runtime import cloudwatch
 from jobs.runtime.config import LAKE_ARGUMENTS, ConfigError, LakeConfig, resolve_config
 from jobs.runtime.context import JobContext
 from jobs.runtime.run_lock import RunLock
 from jobs.runtime.session import local_session
 from jobs.runtime.uris import local_path_of
+
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH")
 
 
 def local_path(uri: str) -> Path:
@@ -42,6 +47,14 @@ class LocalPlatform:
             yield lock
         finally:
             lock.release()
+
+    def cloudwatch(self) -> Any | None:
+        """A CloudWatch endpoint only when one is configured (`AWS_ENDPOINT_URL`, or the
+        service's own `AWS_ENDPOINT_URL_CLOUDWATCH`), so a run here never reaches real AWS
+        unasked."""
+        if not any(os.environ.get(name) for name in ENDPOINT_VARIABLES):
+            return None
+        return cloudwatch.client()
 
     def commit(self) -> None:
         """Nothing to tell: the run record and bookmark in the state folder are the commit."""

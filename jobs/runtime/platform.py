@@ -2,13 +2,13 @@
 
 Everything a job does (reading bronze, the tables, bookmarks in the state folder, quality,
 the run record) is the same code on both; a platform only brings the SparkSession, makes sure
-one run of a job goes at a time, and hears that a run is done.
+one run of a job goes at a time, says where the run's metrics go, and hears that a run is done.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 from pyspark.sql import SparkSession
 
@@ -19,6 +19,10 @@ class Platform(Protocol):
 
     def one_run_at_a_time(self, job_name: str, run_id: str) -> AbstractContextManager[object]:
         """Held while a run of `job_name` runs (Glue: the job's MaxConcurrentRuns = 1)."""
+        ...
+
+    def cloudwatch(self) -> Any | None:
+        """A boto3 CloudWatch client for the run's metrics, or None: the run record only."""
         ...
 
     def commit(self) -> None:

@@ -93,6 +93,7 @@ class RunRecord:
     changes: dict[str, Any] | None = None  # what the run changed, for the next job (bronze_to_silver)
     status: str | None = None  # "succeeded" once committed
     seconds: float | None = None
+    cloudwatch: str | None = None  # what became of the run's metrics (sent, unreachable), if sent
 
     def read_any_input(self) -> bool:
         return any(self.inputs.values())
@@ -120,5 +121,5 @@ class RunRecord:
 
     def to_json(self) -> dict[str, Any]:
         """The record as its JSON file holds it (fields never set are left out)."""
-        unset: dict[str, Any] = {"rereads": {}, "changes": None, "status": None, "seconds": None}
+        unset: dict[str, Any] = {"rereads": {}, "changes": None, "status": None, "seconds": None, "cloudwatch": None}
         return {key: value for key, value in asdict(self).items() if key not in unset or value != unset[key]}

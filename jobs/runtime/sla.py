@@ -2,8 +2,9 @@
 
 Each check is a pure function from what the run measured to an `SlaResult`; the job calls
 the ones its outputs' contracts ask for. Results go into the run record and the summary, a
-breach is logged (one line per breach, which a CloudWatch metric filter can count) and is a
-metric; a breach of an enforced service level (driver: regulatory) fails the run.
+breach is logged (one line per breach) and counted (the run's `sla_breaches` metric and, on
+CloudWatch, `SlaBreaches`); a breach of an enforced service level (driver: regulatory) fails
+the run.
 """
 
 from __future__ import annotations

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import boto3
+
+from jobs.runtime.cloudwatch import NAMESPACE
 
 AWS_TEST_REGION = "eu-west-1"
 
@@ -25,3 +29,24 @@ def put_secret(name: str, value: str) -> str:
     except client.exceptions.ResourceExistsException:
         client.put_secret_value(SecretId=name, SecretString=value)
         return client.describe_secret(SecretId=name)["ARN"]
+
+
+def metric_sum(name: str, dimensions: dict[str, str]) -> float:
+    """The sum of a lake metric with exactly these dimensions, over the last hour, as
+    CloudWatch (the moto server) holds it."""
+    stats = boto3.client("cloudwatch").get_metric_statistics(
+        Namespace=NAMESPACE,
+        MetricName=name,
+        Dimensions=[{"Name": k, "Value": v} for k, v in dimensions.items()],
+        StartTime=datetime.now(UTC) - timedelta(hours=1),
+        EndTime=datetime.now(UTC) + timedelta(minutes=5),
+        Period=3600,
+        Statistics=["Sum"],
+    )
+    return float(sum(point["Sum"] for point in stats["Datapoints"]))
+
+
+def metrics_listed(name: str) -> list[dict[str, str]]:
+    """The dimension sets CloudWatch (the moto server) holds for a lake metric."""
+    pages = boto3.client("cloudwatch").get_paginator("list_metrics").paginate(Namespace=NAMESPACE, MetricName=name)
+    return [{d["Name"]: d["Value"] for d in m["Dimensions"]} for page in pages for m in page["Metrics"]]

@@ -189,16 +189,3 @@ def key_policy_allows(
             ):
                 return True
     return False
-
-
-def filter_matches(pattern: str, line: str) -> bool:
-    """CloudWatch Logs' filter pattern for unstructured lines: every term (a word, or a phrase
-    in double quotes) must occur in the line, case-sensitively."""
-    terms = [quoted or bare for quoted, bare in re.findall(r'"([^"]*)"|(\S+)', pattern)]
-    assert terms, f"empty pattern {pattern!r}"
-    return all(term in line for term in terms)
-
-
-def metric_filter(name: str) -> dict:
-    """A rendered CloudWatch Logs metric filter of infra/modules/cloudwatch."""
-    return block("aws_cloudwatch_log_metric_filter", f"aws_cloudwatch_log_metric_filter.{name}")

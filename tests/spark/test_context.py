@@ -97,3 +97,19 @@ def test_commit_writes_the_run_record(spark, lake):
     assert saved["metrics"] == {"rows": 3, "orders.rows_in": 3, "orders.rows_silver": 2, "orders.rows_quarantined": 1}
     assert saved["status"] == "succeeded" and list(saved["steps"]) == ["a step"]
     assert RunRecord.from_json(saved) == record  # the saved record reads back as the run's own
+    assert "cloudwatch" not in saved  # no endpoint configured: the figures stay in the record
+
+
+def test_a_cloudwatch_that_cannot_be_reached_never_fails_the_run(spark, lake, monkeypatch, caplog):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    ctx = local_context("test_job", lake, spark)
+    ctx.run.record_ledger("orders", Ledger.of([("a", "accepted", 2)]))
+    record = ctx.commit()
+    assert record.status == "succeeded"
+    assert record.cloudwatch is not None and record.cloudwatch.startswith("unreachable after 0 of ")
+    assert "CloudWatch did not take the run's figures" in caplog.text
+    saved = json.loads((Path(lake.state_uri) / "runs" / "test_job" / f"{ctx.run_id}.json").read_text())
+    assert saved["cloudwatch"] == record.cloudwatch

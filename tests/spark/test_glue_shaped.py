@@ -4,12 +4,12 @@ option, `--TempDir`) and every default argument of its `aws_glue_job`, rendered 
 with the example settings (s3:// mapped to local folders), in several orders, through
 awsglue's real getResolvedOptions. GlueContext and Job are the stand-ins of local.runner.glue_run,
 which enforce what Glue's own classes require; the PII key comes from Secrets Manager on a
-moto server. The log lines the jobs write are matched against infra/'s metric filters."""
+moto server, and the figures they send go to CloudWatch on the same moto server, where every
+alarm of infra/ finds its metric with exactly its dimensions."""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -23,14 +23,15 @@ import pytest
 
 from expectations.gate import ExpectationOutcome, QualityGateFailed, SuiteResult
 from jobs import bronze_to_silver, silver_to_gold
-from jobs.runtime.entry import LOG_FORMAT, run_job
-from jobs.runtime.run_record import RunRecord
+from jobs.runtime.cloudwatch import DIMENSIONS, NAMESPACE
+from jobs.runtime.entry import run_job
+from jobs.runtime.run_record import QualityVerdict, RunRecord
 from jobs.runtime.uris import local_path_of
 from local.runner.glue_run import CALLS_VARIABLE, THEN, GlueContextStandIn, JobStandIn, command_lines
 from local.sample.generator import GeneratorSettings, write_sample_lake
-from tests.helpers.aws import put_secret
+from tests.helpers.aws import metric_sum, metrics_listed, put_secret
 from tests.helpers.gold_truth import gold_differences
-from tests.helpers.infra_model import REPO, DeployedJob, deployed_jobs, filter_matches, metric_filter
+from tests.helpers.infra_model import REPO, DeployedJob, deployed_jobs, rendered
 from transforms.contracts import GOLD_TABLES, PRODUCTS_SOURCE, QUARANTINE_TABLES
 
 PII_KEY = "glue-shaped-test-key"
@@ -74,20 +75,6 @@ def glue_stand_ins(monkeypatch, tmp_path):
     calls = tmp_path / "glue-calls.jsonl"
     monkeypatch.setenv(CALLS_VARIABLE, str(calls))
     return calls
-
-
-@pytest.fixture
-def job_lines():
-    """The lake's log lines as a job writes them to stderr (Glue: <prefix>/output)."""
-    lines: list[str] = []
-    handler = logging.Handler()
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.emit = lambda record: lines.append(handler.format(record))  # type: ignore[method-assign]
-    logger = logging.getLogger("sales_data_lake")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield lines
-    logger.removeHandler(handler)
 
 
 def run_in_process(job_module, argv: list[str], monkeypatch, main=None) -> tuple[int, list]:
@@ -167,49 +154,45 @@ def test_a_glue_run_that_hashes_pii_without_the_secret_or_with_a_clear_text_key_
     assert "cannot read the PII hash key from sdl-dev/no-such-secret" in caplog.text
 
 
-# ---- monitoring: the filters see the lines the jobs write -------------------------------
-def test_the_filter_pattern_reading_can_fail():
-    pattern = '"[sales_silver_to_gold] run committed"'
-    assert filter_matches(pattern, "x INFO [sales_silver_to_gold] run committed (r)")
-    assert not filter_matches(pattern, "x INFO [customer_silver_to_gold] run committed (r)")
-    assert not filter_matches("quality failed", "quality gate passed")
+# ---- monitoring: the alarms watch metrics the jobs send ------------------------------------
+def lake_alarms() -> list[dict]:
+    """The rendered CloudWatch alarms on the lake's own metrics."""
+    alarms = rendered()["aws_cloudwatch_metric_alarm"]
+    return [a for a in alarms if a.get("namespace") == NAMESPACE]
 
 
-def test_the_metric_filters_watch_the_group_glue_writes_to_and_match_the_real_lines(
-    spark, aws, glue_stand_ins, tmp_path, monkeypatch, job_lines
-):
+def test_every_alarm_watches_a_metric_the_jobs_send_with_its_dimensions():
+    alarms = lake_alarms()
+    assert len(alarms) == 3 * len(deployed_jobs()) + 5  # per job: quality, SLA, no run; per source: quarantine
     jobs = deployed_jobs()
-    output_group = f"{jobs['sales_silver_to_gold'].default_arguments['--custom-logGroup-prefix']}/output"
-    quality = metric_filter("quality_failed")
-    committed = {domain: metric_filter(f'gold_committed["{domain}"]') for domain in ("sales", "customer", "product")}
-    assert {f["log_group_name"] for f in committed.values()} == {quality["log_group_name"]} == {output_group}
+    for alarm in alarms:
+        name, dimensions = alarm["metric_name"], alarm["dimensions"]
+        assert set(dimensions) == set(DIMENSIONS[name]), alarm["alarm_name"]
+        if "Job" in dimensions:
+            assert jobs[dimensions["Job"]].domain == dimensions["Domain"]
 
-    secret = put_secret(SECRET_NAME, PII_KEY)
-    scripts = {bronze_to_silver.JOB: bronze_to_silver, silver_to_gold.JOB: silver_to_gold}
-    for job in jobs.values():
-        argv = glue_command_line(job, local_arguments(job, tmp_path, secret), f"jr_{job.key}")
-        assert run_in_process(scripts[job.script[:-3]], argv, monkeypatch)[0] == 0
-    for domain, gold_filter in committed.items():  # each domain's gold freshness from its own job's lines
-        gold_lines = [line for line in job_lines if filter_matches(gold_filter["pattern"], line)]
-        assert (
-            len(gold_lines) == 1
-            and f"[{domain}_silver_to_gold] run committed (jr_{domain}_silver_to_gold)" in gold_lines[0]
-        )
 
+def test_a_failed_quality_gate_sends_what_its_alarm_watches(spark, aws, glue_stand_ins, tmp_path, monkeypatch):
+    """A Glue run whose gate fails exits 1 before publishing, and still sends its figures: its
+    job's quality alarm sees one failed suite and no committed run."""
     failure = ExpectationOutcome("expect_column_values_to_not_be_null", "order_id", "critical", False, 2, [])
     gate = QualityGateFailed(SuiteResult("silver_orders", False, [failure]))
 
     def failing(ctx):
+        ctx.run.quality["sales_silver.orders"] = QualityVerdict(False, 9, [failure.describe()], [], "q.json", 0.1)
         raise gate
 
-    job = jobs["sales_bronze_to_silver"]
-    argv = glue_command_line(job, local_arguments(job, tmp_path, secret), "jr_failing")
+    job = deployed_jobs()["sales_bronze_to_silver"]
+    argv = glue_command_line(job, local_arguments(job, tmp_path, put_secret(SECRET_NAME, PII_KEY)), "jr_failing")
     assert run_in_process(bronze_to_silver, argv, monkeypatch, main=failing)[0] == 1
-    assert (
-        [line for line in job_lines if filter_matches(quality["pattern"], line)]
-        == [line for line in job_lines if "ERROR sales_bronze_to_silver failed: quality gate failed" in line]
-        != []
+    (alarm,) = [a for a in lake_alarms() if a["alarm_name"].endswith("-sales_bronze_to_silver-quality-gate-failed")]
+    assert (alarm["metric_name"], alarm["comparison_operator"], alarm["threshold"]) == (
+        "QualitySuitesFailed",
+        "GreaterThanThreshold",
+        0,
     )
+    assert metric_sum("QualitySuitesFailed", alarm["dimensions"]) == 1
+    assert metric_sum("RunsCommitted", alarm["dimensions"]) == 0
 
 
 # ---- the whole pipeline as the Glue workflow runs it -------------------------------------
@@ -283,3 +266,27 @@ def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(spar
     quarantine = outputs[QUARANTINE_TABLES[PRODUCTS_SOURCE.domain].qualified_name]
     unreadable = spark.read.parquet(quarantine).where("reject_reason = 'UNREADABLE_FILE'")
     assert [r.source_file for r in unreadable.collect()] == [str(poison.relative_to(bronze))]
+    assert_the_runs_figures_are_in_cloudwatch(records)
+
+
+def assert_the_runs_figures_are_in_cloudwatch(records: dict[str, RunRecord]) -> None:
+    """Each job run sent its figures to the CloudWatch endpoint the environment names (moto),
+    with their dimensions; read back, they are the run record's, and every alarm's metric is
+    there with exactly the alarm's dimensions."""
+    assert {dimensions["Job"] for dimensions in metrics_listed("RunSeconds")} == set(records)
+    for job, record in records.items():
+        assert record.cloudwatch is not None and record.cloudwatch.startswith("sent ")
+        run = {"Job": job, "Domain": job.split("_", 1)[0]}
+        for dataset, ledger in record.ledger.items():
+            assert metric_sum("RecordsIn", run | {"Dataset": dataset}) == ledger.rows_in
+            for reason, n in ledger.quarantined_by_reason.items():
+                assert metric_sum("RecordsQuarantined", run | {"Dataset": dataset, "Reason": reason}) == n
+        for suite, verdict in record.quality.items():
+            assert metric_sum("QualitySuiteFailed", run | {"Suite": suite}) == (0 if verdict.success else 1)
+        for result in record.sla:
+            level = run | {"Product": result.product, "Property": result.property}
+            assert metric_sum("SlaBreached", level) == (0 if result.met else 1)
+    product_run = {"Job": "product_bronze_to_silver", "Domain": "product", "Dataset": "products"}
+    assert metric_sum("RecordsQuarantined", product_run | {"Reason": "UNREADABLE_FILE"}) >= 1
+    for alarm in lake_alarms():
+        assert alarm["dimensions"] in metrics_listed(alarm["metric_name"]), alarm["alarm_name"]

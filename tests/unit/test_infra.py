@@ -138,11 +138,11 @@ def test_the_workflow_runs_each_domains_jobs_as_the_code_orders_them(glue):
     # The jobs that wait for none start on the schedule; each other starts once all it waits for
     # succeeded (tfparse does not render the dynamic blocks: read as written).
     start = blocks(glue, "resource", "aws_glue_trigger")["start"]["dynamic"][0]["actions"]
-    assert start["for_each"] == "${sort([for name, job in local.jobs : name if length(job.after) == 0])}"
+    assert start["for_each"] == "${sort([for name, job in var.jobs : name if length(job.after) == 0])}"
     after = blocks(glue, "resource", "aws_glue_trigger")["after"]
     predicate = after["predicate"][0]
     assert predicate["logical"] == "AND" and predicate["dynamic"][0]["conditions"]["for_each"] == "${each.value.after}"
-    assert after["for_each"] == "${{for name, job in local.jobs : name => job if length(job.after) > 0}}"
+    assert after["for_each"] == "${{for name, job in var.jobs : name => job if length(job.after) > 0}}"
 
 
 def test_database_names_agree_with_the_contracts(glue):

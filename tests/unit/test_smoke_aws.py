@@ -24,7 +24,10 @@ def sandbox(aws) -> Sandbox:
     outputs = {
         "bucket_names": {"bronze": "sdl-smoke1-bronze", "gold": "sdl-smoke1-gold"},
         "pipeline_workflow": "sdl-smoke1-pipeline",
-        "glue_jobs": {"bronze_to_silver": "sdl-smoke1-bronze_to_silver", "silver_to_gold": "sdl-smoke1-silver_to_gold"},
+        "glue_jobs": {
+            "sales_bronze_to_silver": "sdl-smoke1-sales_bronze_to_silver",
+            "sales_silver_to_gold": "sdl-smoke1-sales_silver_to_gold",
+        },
         "athena_workgroup": "sdl-smoke1-analysts",
         "pii_key_secret_arn": "",
     }
@@ -35,14 +38,15 @@ def sandbox(aws) -> Sandbox:
     outputs["pii_key_secret_arn"] = boto3.client("secretsmanager").create_secret(Name="sdl-smoke1/pii-hash-key")["ARN"]
     for job in outputs["glue_jobs"].values():
         glue.create_job(
-            Name=job, Role="arn:aws:iam::123456789012:role/sdl-smoke1-glue-job", Command={"Name": "glueetl"}
+            Name=job, Role="arn:aws:iam::123456789012:role/sdl-smoke1-sales-producer", Command={"Name": "glueetl"}
         )
     glue.create_workflow(Name=outputs["pipeline_workflow"])
     boto3.client("athena").create_work_group(Name=outputs["athena_workgroup"])
     boto3.client("cloudwatch").put_metric_alarm(
-        AlarmName="sdl-smoke1-quality-gate-failed",
+        AlarmName="sdl-smoke1-sales_bronze_to_silver-quality-gate-failed",
         Namespace="SalesDataLake",
-        MetricName="QualityGateFailures",
+        MetricName="QualitySuitesFailed",
+        Dimensions=[{"Name": "Job", "Value": "sales_bronze_to_silver"}, {"Name": "Domain", "Value": "sales"}],
         Statistic="Sum",
         Period=300,
         EvaluationPeriods=1,
@@ -94,14 +98,16 @@ def test_a_stopped_workflow_a_wrong_count_and_an_alarm_each_fail_the_smoke_run(s
     counts = list(expected.values())
     athena_answers(moto_endpoint, [counts[0] + 1, *counts[1:]])
     boto3.client("cloudwatch").set_alarm_state(
-        AlarmName="sdl-smoke1-quality-gate-failed", StateValue="ALARM", StateReason="a seeded failure"
+        AlarmName="sdl-smoke1-sales_bronze_to_silver-quality-gate-failed",
+        StateValue="ALARM",
+        StateReason="a seeded failure",
     )
     report = SmokeRun(boto3.client, sleep=glue_service(sandbox, "STOPPED"), poll_seconds=1).smoke(sandbox)
     first = next(iter(expected))
     assert report.failures == [
         "workflow sdl-smoke1-pipeline ended STOPPED",
         f"{first}: {counts[0] + 1} rows in Athena, {counts[0]} expected",
-        "alarms in ALARM: sdl-smoke1-quality-gate-failed",
+        "alarms in ALARM: sdl-smoke1-sales_bronze_to_silver-quality-gate-failed",
     ]
 
 

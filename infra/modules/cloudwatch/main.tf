@@ -19,23 +19,30 @@ resource "aws_cloudwatch_log_group" "this" {
   kms_key_id        = var.kms_key_arn
 }
 
+# The lake's alert topic, and one per domain (its owners subscribed; its alarms go to both).
+locals {
+  topics = merge({ lake = "${var.name}-alerts" }, { for domain in var.domains : domain => "${var.name}-${domain}-alerts" })
+}
+
 resource "aws_sns_topic" "alerts" {
-  name              = "${var.name}-alerts"
+  for_each          = local.topics
+  name              = each.value
   kms_master_key_id = var.kms_key_arn
 }
 
 resource "aws_sns_topic_subscription" "email" {
   count     = var.alarm_email == "" ? 0 : 1
-  topic_arn = aws_sns_topic.alerts.arn
+  topic_arn = aws_sns_topic.alerts["lake"].arn
   protocol  = "email"
   endpoint  = var.alarm_email
 }
 
 data "aws_iam_policy_document" "alerts" {
+  for_each = local.topics
   statement {
     sid       = "AlarmsAndEventsPublish"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.alerts.arn]
+    resources = [aws_sns_topic.alerts[each.key].arn]
     principals {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
@@ -49,8 +56,9 @@ data "aws_iam_policy_document" "alerts" {
 }
 
 resource "aws_sns_topic_policy" "alerts" {
-  arn    = aws_sns_topic.alerts.arn
-  policy = data.aws_iam_policy_document.alerts.json
+  for_each = local.topics
+  arn      = aws_sns_topic.alerts[each.key].arn
+  policy   = data.aws_iam_policy_document.alerts[each.key].json
 }
 
 # ---- failures: Glue reports job and crawler state changes as events -----------------------
@@ -80,87 +88,85 @@ resource "aws_cloudwatch_event_target" "alerts" {
     crawler = aws_cloudwatch_event_rule.crawler_failed.name
   }
   rule = each.value
-  arn  = aws_sns_topic.alerts.arn
+  arn  = aws_sns_topic.alerts["lake"].arn
 }
 
-# ---- quality and freshness: from the jobs' own log lines ----------------------------------
-resource "aws_cloudwatch_log_metric_filter" "quality_failed" {
-  name           = "${var.name}-quality-gate-failed"
-  log_group_name = aws_cloudwatch_log_group.this["job_output"].name
-  pattern        = "\"quality gate failed\""
-  metric_transformation {
-    name      = "QualityGateFailures"
-    namespace = var.metric_namespace
-    value     = "1"
+# ---- each domain's owner hears of its own data ---------------------------------------------
+# The owners come from the data contracts (team members with role owner); a domain's alarms go
+# to its topic and to the lake's.
+locals {
+  contracts = [for f in fileset(var.contracts_dir, "**/*.odcs.yaml") : yamldecode(file("${var.contracts_dir}/${f}"))]
+  owners = {
+    for domain in var.domains : domain => distinct(flatten([
+      for c in local.contracts : [for m in c.team.members : m.username if m.role == "owner"] if c.domain == domain
+    ]))
+  }
+  # The landed sources (the bronze contracts), each watched for the share it loses to quarantine.
+  sources = {
+    for c in local.contracts : "${c.domain}.${c.schema[0].name}" => { domain = c.domain, dataset = c.schema[0].name }
+    if one([for p in c.customProperties : p.value if p.property == "layer"]) == "bronze"
   }
 }
 
-# Each domain's gold: its silver_to_gold job's runs name themselves <domain>_silver_to_gold.
-resource "aws_cloudwatch_log_metric_filter" "gold_committed" {
-  for_each       = toset(var.domains)
-  name           = "${var.name}-${each.key}-gold-committed"
-  log_group_name = aws_cloudwatch_log_group.this["job_output"].name
-  pattern        = "\"[${each.key}_silver_to_gold] run committed\""
-  metric_transformation {
-    name      = "GoldRunsCommitted-${each.key}"
-    namespace = var.metric_namespace
-    value     = "1"
+resource "aws_sns_topic_subscription" "owner" {
+  for_each  = { for pair in flatten([for d, emails in local.owners : [for e in emails : { domain = d, email = e }]]) : "${pair.domain}/${pair.email}" => pair }
+  topic_arn = aws_sns_topic.alerts[each.value.domain].arn
+  protocol  = "email"
+  endpoint  = each.value.email
+}
+
+# ---- quality, service levels, quarantine, runs: from the metrics the jobs send ---------------
+locals {
+  # What is watched for every job, on its run's dimensions.
+  run_alarms = {
+    quality-gate-failed = {
+      metric     = "QualitySuitesFailed", statistic = "Sum", period = 300, periods = 1, threshold = 0
+      comparison = "GreaterThanThreshold", missing = "notBreaching"
+      says       = "a critical expectation failed: the job stopped before publishing (see its quality results)"
+    }
+    sla-breached = {
+      metric     = "SlaBreaches", statistic = "Sum", period = 300, periods = 1, threshold = 0
+      comparison = "GreaterThanThreshold", missing = "notBreaching"
+      says       = "a data product it publishes missed a service level its contract promises (the run record says which)"
+    }
+    # No committed run in the window: its products go stale (missing data is a breach).
+    no-run = {
+      metric     = "RunsCommitted", statistic = "Sum", period = 3600, periods = var.freshness_alarm_hours, threshold = 1
+      comparison = "LessThanThreshold", missing = "breaching"
+      says       = "no run committed in ${var.freshness_alarm_hours} hours"
+    }
   }
+  alarms = merge(
+    {
+      for pair in setproduct(keys(var.jobs), keys(local.run_alarms)) : "${pair[0]}-${pair[1]}" => merge(local.run_alarms[pair[1]], {
+        subject = pair[0], domain = var.jobs[pair[0]].domain, dimensions = { Job = pair[0], Domain = var.jobs[pair[0]].domain }
+      })
+    },
+    {
+      for key, source in local.sources : "${key}-quarantine-share" => {
+        metric    = "QuarantineShare", statistic = "Maximum", period = 3600, periods = 1
+        threshold = var.quarantine_share_alarm_percent, comparison = "GreaterThanThreshold", missing = "notBreaching"
+        says      = "more than ${var.quarantine_share_alarm_percent}% of a run's records were rejected to quarantine"
+        subject   = key, domain = source.domain, dimensions = { Domain = source.domain, Dataset = source.dataset }
+      }
+    },
+  )
 }
 
-# One line per missed service level of a contract (jobs/runtime/sla.py).
-resource "aws_cloudwatch_log_metric_filter" "sla_breached" {
-  name           = "${var.name}-sla-breached"
-  log_group_name = aws_cloudwatch_log_group.this["job_output"].name
-  pattern        = "\"SLA breach:\""
-  metric_transformation {
-    name      = "SlaBreaches"
-    namespace = var.metric_namespace
-    value     = "1"
-  }
-}
-
-resource "aws_cloudwatch_metric_alarm" "sla_breached" {
-  alarm_name          = "${var.name}-sla-breached"
-  alarm_description   = "A data product missed a service level its contract promises (the job's log and run record say which)."
+resource "aws_cloudwatch_metric_alarm" "lake" {
+  for_each            = local.alarms
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = "${each.value.subject}: ${each.value.says}."
   namespace           = var.metric_namespace
-  metric_name         = "SlaBreaches"
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-}
-
-resource "aws_cloudwatch_metric_alarm" "quality_failed" {
-  alarm_name          = "${var.name}-quality-gate-failed"
-  alarm_description   = "A critical expectation failed: the job stopped before publishing (see its quality results)."
-  namespace           = var.metric_namespace
-  metric_name         = "QualityGateFailures"
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-}
-
-resource "aws_cloudwatch_metric_alarm" "gold_stale" {
-  for_each            = toset(var.domains)
-  alarm_name          = "${var.name}-${each.key}-gold-stale"
-  alarm_description   = "No ${each.key}_silver_to_gold run committed in ${var.freshness_alarm_hours} hours."
-  namespace           = var.metric_namespace
-  metric_name         = "GoldRunsCommitted-${each.key}"
-  statistic           = "Sum"
-  period              = 3600
-  evaluation_periods  = var.freshness_alarm_hours
-  threshold           = 1
-  comparison_operator = "LessThanThreshold"
-  treat_missing_data  = "breaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  period              = each.value.period
+  evaluation_periods  = each.value.periods
+  threshold           = each.value.threshold
+  comparison_operator = each.value.comparison
+  treat_missing_data  = each.value.missing
+  alarm_actions       = [aws_sns_topic.alerts["lake"].arn, aws_sns_topic.alerts[each.value.domain].arn]
 }
 
 resource "aws_cloudwatch_metric_alarm" "job_duration" {
@@ -176,7 +182,7 @@ resource "aws_cloudwatch_metric_alarm" "job_duration" {
   threshold           = var.job_duration_alarm_minutes * 60 * 1000
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
+  alarm_actions       = [aws_sns_topic.alerts["lake"].arn]
 }
 
 # A bucket's size in every storage class its lifecycle rules move objects to.
@@ -192,7 +198,7 @@ resource "aws_cloudwatch_metric_alarm" "bucket_size" {
   threshold           = each.value
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
+  alarm_actions       = [aws_sns_topic.alerts["lake"].arn]
 
   metric_query {
     id          = "total"
@@ -240,10 +246,10 @@ resource "aws_cloudwatch_dashboard" "lake" {
       {
         type = "metric", x = 0, y = 6, width = 12, height = 6
         properties = {
-          title   = "Quality gate failures, SLA breaches and gold publications"
+          title   = "Failed quality suites, SLA breaches and committed runs per job"
           region  = var.region
           stat    = "Sum"
-          metrics = concat([[var.metric_namespace, "QualityGateFailures"], [var.metric_namespace, "SlaBreaches"]], [for domain in var.domains : [var.metric_namespace, "GoldRunsCommitted-${domain}"]])
+          metrics = flatten([for key, job in var.jobs : [for name in ["QualitySuitesFailed", "SlaBreaches", "RunsCommitted"] : [var.metric_namespace, name, "Job", key, "Domain", job.domain]]])
         }
       },
     ]

@@ -15,5 +15,10 @@ output "log_group_names" {
 
 output "alert_topic_arn" {
   description = "SNS topic the alarms publish to."
-  value       = aws_sns_topic.alerts.arn
+  value       = aws_sns_topic.alerts["lake"].arn
+}
+
+output "domain_alert_topic_arns" {
+  description = "Each domain's alert topic (its owners subscribed)."
+  value       = { for domain in var.domains : domain => aws_sns_topic.alerts[domain].arn }
 }

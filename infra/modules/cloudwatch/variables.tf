@@ -39,8 +39,23 @@ variable "alarm_email" {
 }
 
 variable "domains" {
-  description = "The lake's domains (each has its own gold job)."
+  description = "The lake's domains (each has its owners' alert topic)."
   type        = list(string)
+}
+
+variable "jobs" {
+  description = "Each Glue job by its key (<domain>_<script>, the Job dimension of its metrics), with its domain."
+  type        = map(object({ script = string, domain = string, after = list(string) }))
+}
+
+variable "contracts_dir" {
+  description = "The data contracts (transforms/contracts): domain owners and the landed sources."
+  type        = string
+}
+
+variable "quarantine_share_alarm_percent" {
+  description = "Alarm when a source loses more than this percent of a run's records to quarantine."
+  type        = number
 }
 
 variable "job_names" {
@@ -69,7 +84,7 @@ variable "job_duration_alarm_minutes" {
 }
 
 variable "freshness_alarm_hours" {
-  description = "Alarm when gold was not published for this long."
+  description = "Alarm when a job has not committed a run for this long."
   type        = number
 }
 

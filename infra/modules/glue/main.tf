@@ -36,24 +36,13 @@ locals {
     "--enable-glue-datacatalog"   = "true"
   }
 
-  # Every domain's two jobs, each after the jobs that publish what it reads (jobs/pipeline.py;
-  # tests/unit/test_infra.py keeps the two equal). A job is named <domain>_<script>, as its
-  # runs name themselves in their state paths and log lines.
-  jobs = {
-    customer_bronze_to_silver = { script = "bronze_to_silver.py", domain = "customer", after = [] }
-    product_bronze_to_silver  = { script = "bronze_to_silver.py", domain = "product", after = [] }
-    sales_bronze_to_silver    = { script = "bronze_to_silver.py", domain = "sales", after = ["customer_bronze_to_silver", "product_bronze_to_silver"] }
-    sales_silver_to_gold      = { script = "silver_to_gold.py", domain = "sales", after = ["sales_bronze_to_silver"] }
-    product_silver_to_gold    = { script = "silver_to_gold.py", domain = "product", after = ["product_bronze_to_silver", "sales_bronze_to_silver"] }
-    customer_silver_to_gold   = { script = "silver_to_gold.py", domain = "customer", after = ["customer_bronze_to_silver", "sales_bronze_to_silver"] }
-  }
-  scripts = toset([for job in local.jobs : job.script])
+  scripts = toset([for job in var.jobs : job.script])
 
   # What differs per job: its domain, a temporary folder its role may write, and the PII hash
   # key's secret where it hashes PII (bronze_to_silver of the domains that do; no other role
   # may read it).
   domain_arguments = {
-    for name, job in local.jobs : name => merge(
+    for name, job in var.jobs : name => merge(
       {
         "--domain"  = job.domain
         "--TempDir" = "s3://${var.bucket_ids.artifacts}/state/glue-temp/${job.domain}/"
@@ -154,7 +143,7 @@ resource "aws_s3_object" "wheel" {
 }
 
 resource "aws_glue_job" "this" {
-  for_each               = local.jobs
+  for_each               = var.jobs
   name                   = "${var.name}-${each.key}"
   role_arn               = var.job_role_arns[each.value.domain]
   glue_version           = "6.0"
@@ -192,7 +181,7 @@ resource "aws_glue_trigger" "start" {
   workflow_name = aws_glue_workflow.pipeline.name
 
   dynamic "actions" {
-    for_each = sort([for name, job in local.jobs : name if length(job.after) == 0])
+    for_each = sort([for name, job in var.jobs : name if length(job.after) == 0])
     content {
       job_name = aws_glue_job.this[actions.value].name
     }
@@ -200,7 +189,7 @@ resource "aws_glue_trigger" "start" {
 }
 
 resource "aws_glue_trigger" "after" {
-  for_each      = { for name, job in local.jobs : name => job if length(job.after) > 0 }
+  for_each      = { for name, job in var.jobs : name => job if length(job.after) > 0 }
   name          = "${var.name}-${each.key}-start"
   type          = "CONDITIONAL"
   workflow_name = aws_glue_workflow.pipeline.name

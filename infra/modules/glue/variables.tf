@@ -3,6 +3,11 @@ variable "name" {
   type        = string
 }
 
+variable "jobs" {
+  description = "Each job by its key (<domain>_<script>): its script, its domain, and the jobs whose success starts it."
+  type        = map(object({ script = string, domain = string, after = list(string) }))
+}
+
 variable "domains" {
   description = "The lake's domains."
   type        = list(string)
