@@ -106,3 +106,12 @@ module "glue" {
   pii_key_secret_arn        = module.kms.pii_key_secret_arn
   manage_catalog_encryption = var.manage_catalog_encryption
 }
+
+module "cost" {
+  source             = "./modules/cost"
+  name               = local.name
+  domains            = var.domains
+  monthly_budget_usd = var.monthly_budget_usd
+  alert_at_percent   = var.budget_alert_percent
+  alert_topic_arns   = module.cloudwatch.domain_alert_topic_arns
+}

@@ -42,3 +42,8 @@ output "pii_key_secret_arn" {
   description = "The secret to put the PII hash key into (aws secretsmanager put-secret-value), once."
   value       = module.kms.pii_key_secret_arn
 }
+
+output "domain_budgets" {
+  description = "Each domain's monthly budget."
+  value       = module.cost.budget_names
+}

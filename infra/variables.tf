@@ -159,3 +159,19 @@ variable "analyst_principals" {
   type        = list(string)
   default     = []
 }
+
+variable "monthly_budget_usd" {
+  description = "Each domain's monthly AWS budget in USD (the resources tagged with its domain)."
+  type        = map(number)
+  default = {
+    sales    = 100
+    customer = 50
+    product  = 50
+  }
+}
+
+variable "budget_alert_percent" {
+  description = "Tell a domain's owners when its actual or forecast monthly spend passes this percent of its budget."
+  type        = number
+  default     = 80
+}

@@ -18,6 +18,7 @@ from expectations.gate import QualityGateFailed
 from jobs.pipeline import DOMAIN_JOBS, WHOLE_LAKE
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.config import BOOKMARK_ENABLE, BOOKMARK_OPTIONS, DEFAULT_LAKE_ROOT, resolve_config
+from jobs.runtime.cost import DPU_PER_WORKER, Prices
 from jobs.runtime.local import local_path
 from jobs.runtime.run_lock import JobAlreadyRunning
 from jobs.runtime.session import DEFAULT_DRIVER_MEMORY, local_session
@@ -28,6 +29,7 @@ from local.catalog.metastore import LocalCatalog
 from local.catalog.published import published_folders
 from local.catalog.schema_inference import DEFAULT_SAMPLE_SIZE
 from local.cluster.standalone import STATE_FILE, LocalCluster, launch_cluster
+from local.runner.costs import cost_lines, cost_rows, saved_runs
 from local.runner.pipeline import jobs_of, run_pipeline
 from local.runner.products import product_lines, product_states
 from local.runner.report import summary_lines, table_counts
@@ -115,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     published = commands.add_parser("published", help="the folders the catalog publishes per table, as JSON")
     _add_lake_arguments(published)
+
+    cost = commands.add_parser("cost", help="what the runs here would cost on AWS Glue, per day, domain and job")
+    cost.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
+    cost.add_argument("--worker-type", default="G.1X", choices=sorted(DPU_PER_WORKER), help="Glue worker type")
+    cost.add_argument("--workers", type=int, default=2, help="Glue workers per job (default: %(default)s)")
+    cost.add_argument("--dpu-hour-usd", type=float, default=Prices().standard, help="price per DPU-hour")
 
     products = commands.add_parser("products", help="every data product: owner, version, service levels, quality")
     products.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
@@ -238,6 +246,14 @@ def cmd_published(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cost(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    prices = Prices(standard=args.dpu_hour_usd)
+    rows = cost_rows(saved_runs(local_path(config.state_uri)), args.workers, args.worker_type, prices)
+    print("\n".join(cost_lines(rows, args.workers, args.worker_type, prices)))
+    return 0
+
+
 def cmd_products(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
     tables = SILVER_TABLES + GOLD_TABLES  # the data products (quarantine and ops are each domain's own)
@@ -307,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         "crawl": cmd_crawl,
         "bookmarks": cmd_bookmarks,
         "products": cmd_products,
+        "cost": cmd_cost,
         "published": cmd_published,
         "publish-catalog": cmd_publish_catalog,
         "cluster": cmd_cluster,

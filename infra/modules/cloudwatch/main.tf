@@ -28,6 +28,7 @@ resource "aws_sns_topic" "alerts" {
   for_each          = local.topics
   name              = each.value
   kms_master_key_id = var.kms_key_arn
+  tags              = { domain = each.key == "lake" ? "shared" : each.key }
 }
 
 resource "aws_sns_topic_subscription" "email" {
@@ -40,12 +41,12 @@ resource "aws_sns_topic_subscription" "email" {
 data "aws_iam_policy_document" "alerts" {
   for_each = local.topics
   statement {
-    sid       = "AlarmsAndEventsPublish"
+    sid       = "AlarmsEventsAndBudgetsPublish"
     actions   = ["sns:Publish"]
     resources = [aws_sns_topic.alerts[each.key].arn]
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com"]
     }
     condition {
       test     = "StringEquals"

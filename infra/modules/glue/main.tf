@@ -37,6 +37,8 @@ locals {
   }
 
   scripts = toset([for job in var.jobs : job.script])
+  # The layer a job script publishes: its cost goes to that layer.
+  layer_of_script = { "bronze_to_silver.py" = "silver", "silver_to_gold.py" = "gold" }
 
   # What differs per job: its domain, a temporary folder its role may write, and the PII hash
   # key's secret where it hashes PII (bronze_to_silver of the domains that do; no other role
@@ -94,6 +96,7 @@ resource "aws_glue_security_configuration" "this" {
 # ---- the crawlers: one per domain, into its bronze database --------------------------------
 resource "aws_glue_crawler" "bronze" {
   for_each               = toset(var.domains)
+  tags                   = { domain = each.key, layer = "bronze" } # cost allocation
   name                   = "${var.name}-${each.key}-bronze"
   database_name          = aws_glue_catalog_database.this["${each.key}_bronze"].name
   role                   = var.crawler_role_arn
@@ -144,6 +147,7 @@ resource "aws_s3_object" "wheel" {
 
 resource "aws_glue_job" "this" {
   for_each               = var.jobs
+  tags                   = { domain = each.value.domain, layer = local.layer_of_script[each.value.script] } # cost allocation
   name                   = "${var.name}-${each.key}"
   role_arn               = var.job_role_arns[each.value.domain]
   glue_version           = "6.0"

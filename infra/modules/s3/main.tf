@@ -11,6 +11,7 @@ resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV2_AWS_62:No consumer of S3 event notifications; jobs run on schedules and triggers
   for_each = var.bucket_names
   bucket   = each.value
+  tags     = { layer = each.key } # cost allocation: what the bucket holds
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
