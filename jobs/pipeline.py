@@ -14,6 +14,7 @@ from jobs.runtime.aws_needs import Touches
 from jobs.runtime.config import job_identity
 from jobs.runtime.context import JobContext
 from jobs.runtime.ordering import in_dependency_order
+from jobs.runtime.run_history import job_runs_table, run_figures_table
 from jobs.runtime.run_record import RunRecord
 from jobs.silver.datasets import DATASETS, datasets_of, published_upstream
 from transforms.contracts import QUARANTINE_TABLES, SLA_HISTORY_TABLES
@@ -44,6 +45,7 @@ class DomainJob:
 
     def touches(self) -> Touches:
         """What a run of it reads and writes: for the policies its role needs on AWS."""
+        history = [job_runs_table(self.domain), run_figures_table(self.domain)]
         if self.job == bronze_to_silver.JOB:
             datasets = datasets_of(self.domain)
             domains = list(dict.fromkeys(d.source.domain for d in datasets))
@@ -51,14 +53,15 @@ class DomainJob:
                 self.name,
                 sources=[d.source for d in datasets],
                 writes=[d.table for d in datasets]
-                + [t[d] for t in (QUARANTINE_TABLES, SLA_HISTORY_TABLES) for d in domains],
+                + [t[d] for t in (QUARANTINE_TABLES, SLA_HISTORY_TABLES) for d in domains]
+                + history,
                 reads=[d.table for d in published_upstream(datasets)],
             )
         marts = marts_of(self.domain)
         domains = list(dict.fromkeys(m.table.domain for m in marts))
         return Touches(
             self.name,
-            writes=[m.table for m in marts] + [SLA_HISTORY_TABLES[d] for d in domains],
+            writes=[m.table for m in marts] + [SLA_HISTORY_TABLES[d] for d in domains] + history,
             reads=tables_read(marts),
             upstream_jobs=silver_to_gold.upstream_jobs(marts, self.domain),
         )

@@ -20,7 +20,7 @@ import uuid
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
-from jobs.runtime import cloudwatch, failpoints
+from jobs.runtime import cloudwatch, failpoints, run_history
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.bronze_reader import BronzeReader
 from jobs.runtime.changes import ChangeFeed
@@ -66,7 +66,10 @@ class JobContext:
             # is an alarm); its outputs and bookmark stay as they were.
             self.run.status = "failed"
             self.run.seconds = round(time.time() - self.started, 2)
-            self._send_figures()
+            try:
+                self._send_figures()
+            except Exception as error:  # noqa: BLE001 - the run's own failure is the one to report
+                log.warning("[%s] the failed run's figures were not kept: %s", self.job_name, error)
         if self._lock is not None:
             self._lock.__exit__(None, None, None)
             self._lock = None
@@ -90,10 +93,15 @@ class JobContext:
 
     def _send_figures(self) -> None:
         """The run's figures to CloudWatch, where the platform has an endpoint (kept in the run
-        record either way; an unreachable CloudWatch is a warning, never a failed run)."""
+        record either way; an unreachable CloudWatch is a warning, never a failed run), and the
+        run and its figures to its domain's run history tables."""
+        figures = cloudwatch.figures_of(self.run, self.config.domain)
         client = self.platform.cloudwatch()
         if client is not None:
-            self.run.cloudwatch = cloudwatch.publish(cloudwatch.figures_of(self.run, self.config.domain), client)
+            self.run.cloudwatch = cloudwatch.publish(figures, client)
+        domain = self.config.domain
+        self.tables.add_rows([run_history.job_run_row(self.run)], run_history.job_runs_table(domain))
+        self.tables.add_rows(run_history.figure_rows(self.run, figures), run_history.run_figures_table(domain))
 
 
 class _Step:

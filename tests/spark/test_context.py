@@ -113,3 +113,28 @@ def test_a_cloudwatch_that_cannot_be_reached_never_fails_the_run(spark, lake, mo
     assert "CloudWatch did not take the run's figures" in caplog.text
     saved = json.loads((Path(lake.state_uri) / "runs" / "test_job" / f"{ctx.run_id}.json").read_text())
     assert saved["cloudwatch"] == record.cloudwatch
+
+
+def test_the_run_history_tables_say_which_job_got_slower_this_week(spark, lake):
+    """Every run ends with a row in its domain's `job_runs` and one per figure in
+    `run_figures` (a run for every domain at once: `lake_ops`), so one query answers it."""
+    for job, days_ago, seconds in (("fast_job", 10, 5), ("fast_job", 1, 6), ("slow_job", 10, 5), ("slow_job", 1, 50)):
+        ctx = local_context(job, lake, spark)
+        ctx.run.started_at = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)).isoformat()
+        ctx.started -= seconds  # as if it had run this long
+        ctx.run.record_ledger("orders", Ledger.of([("a", "accepted", 2), ("a", "BAD_PRICE", 1)]))
+        ctx.commit()
+    slower = spark.sql(
+        """SELECT job,
+                  avg(CASE WHEN started_at >= current_timestamp() - INTERVAL 7 DAYS THEN seconds END)
+                  - avg(CASE WHEN started_at < current_timestamp() - INTERVAL 7 DAYS THEN seconds END) AS slower_by
+           FROM lake_ops.job_runs GROUP BY job ORDER BY slower_by DESC"""
+    ).collect()
+    assert [r.job for r in slower] == ["slow_job", "fast_job"] and 44 < slower[0].slower_by < 46
+    runs = spark.sql("SELECT status, records_in, records_quarantined FROM lake_ops.job_runs").collect()
+    assert [(r.status, r.records_in, r.records_quarantined) for r in runs] == [("succeeded", 3, 1)] * 4
+    quarantined = spark.sql(
+        "SELECT value FROM lake_ops.run_figures WHERE metric = 'RecordsQuarantined' "
+        "AND dimensions = 'Job=slow_job,Domain=all,Dataset=orders,Reason=BAD_PRICE'"
+    ).collect()
+    assert [r.value for r in quarantined] == [1.0, 1.0]
