@@ -5,6 +5,7 @@ the runtime knows only these types."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyspark.sql.types import DataType, StructField, StructType
 
@@ -31,6 +32,11 @@ class Sla:
 def database_name(domain: str, layer: str) -> str:
     """Each domain has one catalog database per layer: `sales_bronze`, `sales_silver`, ..."""
     return f"{domain}_{layer}"
+
+
+def columns_of(*specs: tuple[Any, ...]) -> tuple[tuple[str, DataType, bool], ...]:
+    """A table's columns written in code: (name, type) means NOT NULL; (name, type, True) nullable."""
+    return tuple((str(s[0]), s[1], len(s) > 2 and bool(s[2])) for s in specs)
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each table is declared once

@@ -27,12 +27,14 @@ from jobs.runtime.changes import ChangeFeed
 from jobs.runtime.config import LakeConfig, job_identity
 from jobs.runtime.inputs import Inputs
 from jobs.runtime.platform import Platform
+from jobs.runtime.progress import Progress
 from jobs.runtime.quality import QualityGate
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.storage import write_text
 from jobs.runtime.tables import Tables
 
 log = logging.getLogger("sales_data_lake")
+PROGRESS_SECONDS = 10.0  # how often a long step says how far it is
 
 
 def new_run_id() -> str:
@@ -53,6 +55,7 @@ class JobContext:
         self.quality = QualityGate(self.spark, config, self.run)
         self.changes = ChangeFeed(self.spark, config, self.run, self.inputs)
         self._lock: AbstractContextManager[object] | None = None
+        self.progress_every = PROGRESS_SECONDS
 
     def __enter__(self) -> JobContext:
         """`with open_context(...) as ctx:` holds the job's run lock while the job runs."""
@@ -111,9 +114,11 @@ class _Step:
     def __enter__(self) -> _Step:
         log.info("[%s] %s ...", self.ctx.job_name, self.name)
         self.started = time.time()
+        self.progress = Progress(self.ctx.spark, self.ctx.job_name, self.name, self.ctx.progress_every).__enter__()
         return self
 
     def __exit__(self, failure_type: type[BaseException] | None, *_: object) -> None:
+        self.progress.__exit__(None, None, None)
         seconds = round(time.time() - self.started, 2)
         self.ctx.run.steps[self.name] = seconds
         self.ctx.run.timeline.append((self.name, round(self.started, 3), seconds))

@@ -15,7 +15,7 @@ from pyspark.sql.types import DoubleType, IntegerType, LongType, StringType, Tim
 
 from jobs.runtime.cloudwatch import Figure
 from jobs.runtime.run_record import RunRecord
-from transforms.contract_types import TableContract
+from transforms.contract_types import TableContract, columns_of
 
 WHOLE_LAKE = "lake"  # the tables' domain for a run of every domain at once
 
@@ -30,7 +30,7 @@ def _ops_table(
         description=description,
         owner=f"{domain or 'platform'}-data@example.com",
         primary_key=key,
-        columns=tuple((str(c[0]), c[1], len(c) > 2 and bool(c[2])) for c in columns),  # type: ignore[misc]
+        columns=columns_of(*columns),
     )
 
 

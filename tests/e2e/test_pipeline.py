@@ -17,6 +17,7 @@ from bench.duckdb_pipeline import run as run_twin
 from bench.engines import export_gold
 from jobs.runtime.config import LOCAL_PII_HASH_KEY
 from jobs.runtime.failpoints import ENV_VARIABLE
+from jobs.runtime.run_history import job_runs_table, run_figures_table
 from jobs.runtime.run_record import RunRecord
 from local.cluster.standalone import cluster_environment, launch_cluster
 from local.runner.pipeline import run_pipeline
@@ -24,7 +25,15 @@ from local.sample.generator import write_sample_lake
 from tests.helpers.gold_truth import gold_differences
 from tests.helpers.sample_lakes import SETTINGS, records_in_file
 from tests.helpers.spark import forget_catalog
-from transforms.contracts import ALL_TABLES, GOLD_TABLES, QUARANTINE_TABLES, SILVER_TABLES, SLA_HISTORY_TABLES, SOURCES
+from transforms.contracts import (
+    ALL_TABLES,
+    DOMAINS,
+    GOLD_TABLES,
+    QUARANTINE_TABLES,
+    SILVER_TABLES,
+    SLA_HISTORY_TABLES,
+    SOURCES,
+)
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -210,7 +219,8 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
     assert results[fingerprints] == local_mode
 
     listed = {f"{cells[0]}.{cells[1]}" for db in databases for cells in results[f"SHOW TABLES IN {db}"]}
-    assert listed == {t.qualified_name for t in ALL_TABLES} | {s.qualified_name for s in SOURCES}
+    history = {t(domain).qualified_name for t in (job_runs_table, run_figures_table) for domain in DOMAINS}
+    assert listed == {t.qualified_name for t in ALL_TABLES} | {s.qualified_name for s in SOURCES} | history
     described = [tuple(cells[:2]) for cells in results["DESCRIBE sales_bronze.returns"]]
     assert described[:7] == [
         ("return_id", "string"),

@@ -2,6 +2,9 @@
 
 import datetime as dt
 import json
+import logging
+import re
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -138,3 +141,31 @@ def test_the_run_history_tables_say_which_job_got_slower_this_week(spark, lake):
         "AND dimensions = 'Job=slow_job,Domain=all,Dataset=orders,Reason=BAD_PRICE'"
     ).collect()
     assert [r.value for r in quarantined] == [1.0, 1.0]
+
+
+def test_a_long_step_says_how_far_it_is_while_it_runs(spark, lake, tmp_path, caplog):
+    """Every `progress_every` seconds a step that is still working logs its running stages:
+    tasks done of all, and the records read so far; a step shorter than that logs nothing more."""
+    data = str(tmp_path / "numbers.parquet")
+    spark.range(0, 8000, numPartitions=8).write.parquet(data)
+
+    def slowly(rows):
+        time.sleep(0.4)
+        yield sum(1 for _ in rows)
+
+    ctx = local_context("test_job", lake, spark)
+    ctx.progress_every = 0.3
+    with caplog.at_level(logging.INFO, logger="sales_data_lake"):
+        with ctx.step("quick step"):
+            pass
+        with ctx.step("slow step"):
+            assert sum(spark.read.parquet(data).repartition(8).rdd.mapPartitions(slowly).collect()) == 8000
+    lines = [r.getMessage() for r in caplog.records if "tasks," in r.getMessage()]
+    assert lines and all(line.startswith("[test_job] slow step: ") for line in lines)
+    done: dict[str, list[int]] = {}
+    for line in lines:
+        stage, tasks_done = re.search(r" stage (\d+) .* (\d+)/\d+ tasks", line).groups()
+        done.setdefault(stage, []).append(int(tasks_done))
+    assert all(counts == sorted(counts) for counts in done.values())  # each stage's tasks finish as it reports
+    assert max(max(counts) for counts in done.values()) > 0
+    assert any(re.search(r", [1-9][\d,]* records read$", line) for line in lines)

@@ -13,7 +13,6 @@ from typing import Any
 
 from pyspark.sql.types import (
     BooleanType,
-    DataType,
     DateType,
     DecimalType,
     IntegerType,
@@ -21,7 +20,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
-from transforms.contract_types import LINEAGE, TableContract
+from transforms.contract_types import LINEAGE, TableContract, columns_of
 from transforms.odcs import bronze_source, record_ddl, table_contract
 
 MONEY = DecimalType(18, 2)
@@ -74,12 +73,7 @@ RFM_SEGMENTS = (
 )
 
 
-def _columns(*specs: tuple[Any, ...]) -> tuple[tuple[str, DataType, bool], ...]:
-    """(name, type) means NOT NULL; (name, type, True) means nullable."""
-    return tuple((s[0], s[1], len(s) > 2 and s[2]) for s in specs)
-
-
-LINEAGE_COLUMNS = _columns(*zip(LINEAGE, (StringType(), IntegerType()), strict=True), ("ingest_date", DateType()))
+LINEAGE_COLUMNS = columns_of(*zip(LINEAGE, (StringType(), IntegerType()), strict=True), ("ingest_date", DateType()))
 
 # The data products, each from its ODCS contract (transforms/contracts/<domain>/*.odcs.yaml).
 SILVER_ORDERS = table_contract("sales/silver_orders")
@@ -107,7 +101,7 @@ def quarantine_table(domain: str) -> TableContract:
         description="Every landed record that silver rejected, with its reason code and lineage.",
         primary_key=("dataset", "source_file", "source_line"),
         partition_by=("dataset", "ingest_date"),
-        columns=_columns(
+        columns=columns_of(
             ("reject_reason", StringType()),
             ("raw_record", StringType(), True),
             ("record_key", StringType(), True),
@@ -128,7 +122,7 @@ def sla_history_table(domain: str) -> TableContract:
         name="sla_history",
         description="Every service level the domain's contracts promise, as each job run checked it.",
         primary_key=("run_id", "product", "property"),
-        columns=_columns(
+        columns=columns_of(
             ("run_id", StringType()),
             ("job", StringType()),
             ("checked_at", TimestampType()),
