@@ -26,7 +26,6 @@ log = logging.getLogger("sales_data_lake")
 NAMESPACE = "SalesDataLake"
 BATCH = 1000  # the most MetricData entries one PutMetricData call takes
 ALL_DOMAINS = "all"  # the Domain of a run for every domain at once
-SUPERSEDED = "DUPLICATE_SUPERSEDED"  # an older version: it reached silver in its time
 RUN, DATASET = ("Job", "Domain"), ("Job", "Domain", "Dataset")
 LEVEL = ("Job", "Domain", "Product", "Property")
 # Every metric a run sends, with its dimensions (in this order): the alarms in
@@ -91,7 +90,7 @@ def figures_of(record: RunRecord, domain: str) -> list[Figure]:
             Figure("RecordsQuarantined", n, "Count", of_dataset | {"Reason": reason})
             for reason, n in sorted(ledger.quarantined_by_reason.items())
         ]
-        rejected = sum(n for reason, n in ledger.quarantined_by_reason.items() if reason != SUPERSEDED)
+        rejected = sum(ledger.rejected_by_reason.values())
         share = 100.0 * rejected / ledger.rows_in if ledger.rows_in else 0.0
         figures.append(Figure("QuarantineShare", share, "Percent", {"Domain": run["Domain"], "Dataset": dataset}))
     for suite, verdict in record.quality.items():

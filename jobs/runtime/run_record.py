@@ -23,6 +23,9 @@ class QualityVerdict:
     seconds: float
 
 
+SUPERSEDED = "DUPLICATE_SUPERSEDED"  # an older version of a record a newer one replaced
+
+
 @dataclass(frozen=True)
 class Ledger:
     """Where a dataset's landed records went: per file, records per outcome (`accepted` or a
@@ -33,6 +36,12 @@ class Ledger:
     rows_quarantined: int
     quarantined_by_reason: dict[str, int]
     files: dict[str, dict[str, int]]
+
+    @property
+    def rejected_by_reason(self) -> dict[str, int]:
+        """Records quarantined as bad, by reason: not the superseded older versions, which
+        reached silver in their time."""
+        return {reason: n for reason, n in self.quarantined_by_reason.items() if reason != SUPERSEDED}
 
     @property
     def outcomes(self) -> dict[str, int]:

@@ -18,7 +18,6 @@ from jobs.runtime.run_record import Ledger, RunRecord, SlaResult
 from transforms.contract_types import Sla
 
 log = logging.getLogger("sales_data_lake")
-SUPERSEDED = "DUPLICATE_SUPERSEDED"  # an older version: it reached silver in its time
 INGEST_DATE = re.compile(r"/ingest_date=(\d{4}-\d{2}-\d{2})/")
 
 
@@ -29,7 +28,7 @@ class SlaBreached(RuntimeError):
 def completeness(product: str, sla: Sla, ledger: Ledger) -> SlaResult:
     """The share of a source's landed records that reached silver (a superseded older version
     did), against the agreed percent; the reasons of the others, most frequent first."""
-    rejected = {reason: n for reason, n in ledger.quarantined_by_reason.items() if reason != SUPERSEDED}
+    rejected = ledger.rejected_by_reason
     share = 100.0 if ledger.rows_in == 0 else 100.0 * (1 - sum(rejected.values()) / ledger.rows_in)
     reasons = ", ".join(f"{r} {n}" for r, n in sorted(rejected.items(), key=lambda item: (-item[1], item[0])))
     return SlaResult(product, "completeness", f">= {sla.value}%", f"{share:.1f}%", share >= float(sla.value),
