@@ -21,7 +21,8 @@ setup(
     # What a Glue job imports; local/ (the runner, sample data, catalog tooling, cluster) runs
     # only here, from the repository.
     packages=find_packages(include=["transforms*", "expectations*", "jobs*"]),
-    package_data={"transforms": ["contracts/*/*.odcs.yaml"]},  # the data contracts the code reads
+    # The data contracts the code reads, and the schema of the custom lineage facets it sends.
+    package_data={"transforms": ["contracts/*/*.odcs.yaml"], "jobs": ["runtime/lineage_facets.schema.json"]},
     python_requires=">=3.11",
     install_requires=runtime_requirements(),
 )

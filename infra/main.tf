@@ -105,6 +105,7 @@ module "glue" {
   quality_mode              = var.quality_mode
   pii_key_secret_arn        = module.kms.pii_key_secret_arn
   manage_catalog_encryption = var.manage_catalog_encryption
+  lineage_url               = var.lineage_url
 }
 
 module "cost" {

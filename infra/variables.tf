@@ -88,7 +88,13 @@ variable "wheel_path" {
 variable "python_modules" {
   description = "Libraries the jobs need that Glue 6.0 does not ship (pandas, pyarrow, boto3 it does), pinned as in requirements.txt."
   type        = list(string)
-  default     = ["great-expectations==1.24.1", "fastavro==1.13.1", "cramjam==2.14.0", "backports.zstd==1.8.0", "PyYAML==6.0.4"]
+  default     = ["great-expectations==1.24.1", "fastavro==1.13.1", "cramjam==2.14.0", "backports.zstd==1.8.0", "PyYAML==6.0.4", "openlineage-python==1.54.0"]
+}
+
+variable "lineage_url" {
+  description = "An OpenLineage endpoint (e.g. Marquez, http://host:5000) the jobs send each run's lineage events to (--lineage_url); empty sends none."
+  type        = string
+  default     = ""
 }
 
 variable "manage_catalog_encryption" {

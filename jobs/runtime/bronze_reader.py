@@ -52,6 +52,7 @@ def first_line(error: Exception) -> str:
 class BronzeReader:
     def __init__(self, spark: SparkSession, config: LakeConfig, run: RunRecord, inputs: Inputs):
         self.spark, self.config, self.run, self.inputs = spark, config, run, inputs
+        self.sources_read: dict[str, BronzeSource] = {}  # bronze URI -> landed dataset (lineage)
 
     def read(self, source: BronzeSource) -> DataFrame:
         """The source's new files as records: (source_file, source_line, ingest_date, raw_record).
@@ -59,6 +60,7 @@ class BronzeReader:
         Text formats give one record per non-blank line (its line number); Parquet and Avro one
         per row (its 1-based position in the file), with the row as JSON text.
         """
+        self.sources_read[self.config.source_uri(source)] = source
         landed = list_files(self.spark, self.config.source_uri(source))
         files = self.inputs.select(source.prefix, landed)
         log.info("[%s] %s: %d of %d landed file(s) to read", self.run.job, source.prefix, len(files), len(landed))

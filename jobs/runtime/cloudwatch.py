@@ -42,6 +42,9 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "SlaBreaches": RUN,
     "StepSeconds": (*RUN, "Step"),
     "FilesRead": RUN,
+    "BytesRead": RUN,
+    "BytesWritten": RUN,
+    "EstimatedCost": RUN,  # US dollars, at the job's size (CloudWatch has no currency unit)
     "RunSeconds": RUN,
     "RunsCommitted": RUN,
 }
@@ -54,7 +57,7 @@ SECONDS_PER = {"h": 3600.0, "d": 86400.0}
 class Figure:
     name: str
     value: float
-    unit: str  # CloudWatch's: Count, Seconds, Percent
+    unit: str  # CloudWatch's: Count, Seconds, Percent, Bytes, None
     dimensions: dict[str, str] = field(default_factory=dict)
 
     def datum(self, at: datetime) -> dict[str, Any]:
@@ -105,6 +108,10 @@ def figures_of(record: RunRecord, domain: str) -> list[Figure]:
     figures.append(Figure("SlaBreaches", sum(not r.met for r in record.sla), "Count", run))
     figures += [Figure("StepSeconds", s, "Seconds", run | {"Step": step}) for step, s in record.steps.items()]
     figures.append(Figure("FilesRead", sum(len(files) for files in record.inputs.values()), "Count", run))
+    figures.append(Figure("BytesRead", sum(record.bytes_read.values()), "Bytes", run))
+    figures.append(Figure("BytesWritten", sum(record.bytes_written.values()), "Bytes", run))
+    if record.estimated_usd is not None:
+        figures.append(Figure("EstimatedCost", record.estimated_usd, "None", run))
     if record.seconds is not None:
         figures.append(Figure("RunSeconds", record.seconds, "Seconds", run))
     figures.append(Figure("RunsCommitted", 1 if record.status == "succeeded" else 0, "Count", run))

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from jobs.runtime.cost import DPU_PER_WORKER
 from transforms.contract_types import BronzeSource, TableContract
 
 ENV_PREFIX = "SDL_"
@@ -27,6 +28,9 @@ LAKE_ARGUMENTS = (
     "lock_wait_seconds",
     "snapshot_retention_seconds",
     "domain",
+    "lineage_url",
+    "worker_type",
+    "number_of_workers",
     "job-bookmark-option",  # Glue's own name for it, hyphens and all
 )
 # Local runs only: on Glue the key comes from the secret `pii_hash_key_secret` names.
@@ -64,6 +68,13 @@ class LakeConfig:
     snapshot_retention_seconds: float = 3600.0
     # The one domain a run processes (each domain's data runs as its own job), or "" for all.
     domain: str = ""
+    # Where the run's OpenLineage events go over HTTP (e.g. Marquez); "" keeps them in a local
+    # lake's state folder (jobs.runtime.lineage).
+    lineage_url: str = ""
+    # The job's size on Glue (Terraform passes the job's own): what a run's EstimatedCost is
+    # priced at; a local run is priced as the default job would be.
+    worker_type: str = "G.1X"
+    number_of_workers: int = 2
 
     @property
     def reads_incrementally(self) -> bool:
@@ -178,6 +189,13 @@ def _seconds(args: Mapping[str, str], name: str, default: float = 0.0) -> float:
     return value
 
 
+def _count(args: Mapping[str, str], name: str, default: int) -> int:
+    text = args.get(name) or str(default)
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"--{name} must be a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def config_from_arguments(args: Mapping[str, str]) -> LakeConfig:
     root = args.get("lake_root") or DEFAULT_LAKE_ROOT
     layers = ("bronze", "silver", "gold", "quarantine", "ops", "state")
@@ -192,6 +210,9 @@ def config_from_arguments(args: Mapping[str, str]) -> LakeConfig:
         lock_wait_seconds=_seconds(args, "lock_wait_seconds"),
         snapshot_retention_seconds=_seconds(args, "snapshot_retention_seconds", 3600.0),
         domain=args.get("domain", "").strip(),
+        lineage_url=args.get("lineage_url", "").strip(),
+        worker_type=_choice(args, "worker_type", tuple(DPU_PER_WORKER), "G.1X"),
+        number_of_workers=_count(args, "number_of_workers", 2),
     )
 
 

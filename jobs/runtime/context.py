@@ -20,7 +20,7 @@ import uuid
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
-from jobs.runtime import cloudwatch, failpoints, run_history
+from jobs.runtime import cloudwatch, cost, failpoints, lineage, run_history
 from jobs.runtime.bookmarks import FileBookmarks
 from jobs.runtime.bronze_reader import BronzeReader
 from jobs.runtime.changes import ChangeFeed
@@ -54,6 +54,9 @@ class JobContext:
         self.tables = Tables(self.spark, config, self.run)
         self.quality = QualityGate(self.spark, config, self.run)
         self.changes = ChangeFeed(self.spark, config, self.run, self.inputs)
+        self.lineage = lineage.Lineage(
+            lineage.transport_for(config, self.job_name), self.run, config.domain, self.spark.version
+        )
         self._lock: AbstractContextManager[object] | None = None
         self.progress_every = PROGRESS_SECONDS
 
@@ -61,18 +64,20 @@ class JobContext:
         """`with open_context(...) as ctx:` holds the job's run lock while the job runs."""
         self._lock = self.platform.one_run_at_a_time(self.job_name, self.run_id)
         self._lock.__enter__()
+        self.lineage.emit(lineage.RunState.START, self.datasets())
         return self
 
-    def __exit__(self, failure_type: type[BaseException] | None, *_: object) -> None:
+    def __exit__(self, failure_type: type[BaseException] | None, failure: BaseException | None, *_: object) -> None:
         if failure_type is not None and self.run.status is None:
             # A run that failed before its commit still tells CloudWatch (a failed quality gate
             # is an alarm); its outputs and bookmark stay as they were.
             self.run.status = "failed"
-            self.run.seconds = round(time.time() - self.started, 2)
+            self._finish()
             try:
                 self._send_figures()
             except Exception as error:  # noqa: BLE001 - the run's own failure is the one to report
                 log.warning("[%s] the failed run's figures were not kept: %s", self.job_name, error)
+            self.lineage.emit(lineage.RunState.FAIL, self.datasets(), failure)
         if self._lock is not None:
             self._lock.__exit__(None, None, None)
             self._lock = None
@@ -84,8 +89,9 @@ class JobContext:
     def commit(self) -> RunRecord:
         """Write the run record, then commit bookmarks: called after every output is written."""
         self.run.status = "succeeded"
-        self.run.seconds = round(time.time() - self.started, 2)
+        self._finish()
         self._send_figures()
+        self.lineage.emit(lineage.RunState.COMPLETE, self.datasets())
         uri = self.config.state_path("runs", self.job_name, f"{self.run_id}.json")
         write_text(self.spark, uri, json.dumps(self.run.to_json(), indent=2, default=str))
         failpoints.reach(f"{self.job_name}:before bookmark commit")
@@ -93,6 +99,20 @@ class JobContext:
         self.platform.commit()
         log.info("[%s] run committed (%s)", self.job_name, self.run_id)
         return self.run
+
+    def _finish(self) -> None:
+        """The run's seconds, and what they cost on Glue at the job's size (Glue bills a failed
+        run too)."""
+        self.run.seconds = round(time.time() - self.started, 2)
+        size = (self.config.number_of_workers, self.config.worker_type)
+        self.run.estimated_usd = round(cost.estimated_cost(self.run.seconds, *size).usd, 6)
+
+    def datasets(self) -> lineage.RunDatasets:
+        """What the run read and wrote so far. A table it also writes is an output only: the
+        rows it read from it are the table's own history (a merge, ranking against it)."""
+        written = self.tables.written_tables
+        reads = {uri: table for uri, table in self.tables.read_tables.items() if uri not in written}
+        return lineage.RunDatasets(self.bronze.sources_read, reads, dict(written))
 
     def _send_figures(self) -> None:
         """The run's figures to CloudWatch, where the platform has an endpoint (kept in the run

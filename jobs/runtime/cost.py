@@ -29,12 +29,18 @@ DPU_PER_WORKER = {
 MINIMUM_SECONDS = 60  # Glue 2.0 and later bill a job run for at least a minute
 
 
+MB, TB = 1024**2, 1024**4
+ATHENA_MINIMUM_BYTES = 10 * MB  # Athena bills every query for 10 MB at least
+
+
 @dataclass(frozen=True)
 class Prices:
-    """List prices per DPU-hour (us-east-1 at the time of writing; a deployment sets its own)."""
+    """List prices (us-east-1 at the time of writing; a deployment sets its own): Glue per
+    DPU-hour, Athena per TB scanned."""
 
     standard: float = 0.44
     flex: float = 0.29
+    athena_tb: float = 5.0
 
     def per_dpu_hour(self, execution_class: str) -> float:
         return self.flex if execution_class.upper() == "FLEX" else self.standard
@@ -72,3 +78,15 @@ def estimated_cost(seconds: float, workers: int, worker_type: str, prices: Price
     dpu_hours = billed_dpu_seconds(seconds, workers, worker_type) / 3600
     basis = f"estimate: {seconds:.0f} s measured here, on Glue as {workers} x {worker_type}"
     return RunCost(dpu_hours, dpu_hours * prices.standard, basis)
+
+
+def athena_query_cost(execution: Mapping[str, Any], prices: Prices = Prices()) -> RunCost:
+    """What an Athena query cost, from GetQueryExecution's `QueryExecution`: the bytes it
+    scanned, rounded up to a megabyte and 10 MB at least, at the price per TB. DDL and failed
+    queries are not billed (a cancelled one is, for what it scanned)."""
+    scanned = int(execution.get("Statistics", {}).get("DataScannedInBytes", 0))
+    state = execution.get("Status", {}).get("State", "")
+    if execution.get("StatementType") == "DDL" or state == "FAILED":
+        return RunCost(0.0, 0.0, f"Athena: {state.lower() or 'ddl'}, not billed")
+    billed = max(-(-scanned // MB) * MB, ATHENA_MINIMUM_BYTES)
+    return RunCost(0.0, billed / TB * prices.athena_tb, f"Athena: {scanned:,} bytes scanned")

@@ -30,6 +30,7 @@ class Inputs:
             selected = new_or_changed(files, self.committed().get(name, {}))
             self.reads[name] = {f.uri: fingerprint(f) for f in selected}
         self.run.inputs[name] = [f.uri for f in selected]
+        self.run.bytes_read[name] = sum(f.size for f in selected)
         if selected:  # for the latency service level: landed (last written) to published
             self.run.oldest_landed_ms[name] = min(f.modified_ms for f in selected)
         return selected

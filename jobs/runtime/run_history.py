@@ -38,7 +38,7 @@ def job_runs_table(domain: str) -> TableContract:
     return _ops_table(
         domain,
         "job_runs",
-        "One row per job run: status, when, how long, records per outcome, quality, service levels.",
+        "One row per job run: status, when, how long, records per outcome, quality, service levels, bytes, cost.",
         ("run_id",),
         ("run_id", StringType()),
         ("job", StringType()),
@@ -54,6 +54,9 @@ def job_runs_table(domain: str) -> TableContract:
         ("service_levels", IntegerType()),
         ("service_levels_breached", IntegerType()),
         ("cloudwatch", StringType(), True),
+        ("bytes_read", LongType()),
+        ("bytes_written", LongType()),
+        ("estimated_usd", DoubleType(), True),
     )
 
 
@@ -89,6 +92,9 @@ def job_run_row(record: RunRecord) -> tuple[object, ...]:
         len(record.sla),
         sum(not result.met for result in record.sla),
         record.cloudwatch,
+        sum(record.bytes_read.values()),
+        sum(record.bytes_written.values()),
+        record.estimated_usd,
     )
 
 

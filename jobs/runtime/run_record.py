@@ -87,6 +87,8 @@ class RunRecord:
     started_at: str  # ISO 8601, UTC
     job_bookmark_option: str
     inputs: dict[str, list[str]] = field(default_factory=dict)  # input (source prefix, changes/<job>) -> files read
+    bytes_read: dict[str, int] = field(default_factory=dict)  # input -> bytes of the files read
+    bytes_written: dict[str, int] = field(default_factory=dict)  # table -> bytes of the files written
     oldest_landed_ms: dict[str, int] = field(default_factory=dict)  # input -> when its oldest file read landed
     outputs: dict[str, str] = field(default_factory=dict)  # table -> the snapshot it was published in
     metrics: dict[str, float] = field(default_factory=dict)
@@ -103,6 +105,8 @@ class RunRecord:
     status: str | None = None  # "succeeded" once committed
     seconds: float | None = None
     cloudwatch: str | None = None  # what became of the run's metrics (sent, unreachable), if sent
+    lineage: str | None = None  # what became of the run's OpenLineage events, if any were sent
+    estimated_usd: float | None = None  # what the run costs on Glue at its job size (an estimate)
 
     def read_any_input(self) -> bool:
         return any(self.inputs.values())
@@ -130,5 +134,6 @@ class RunRecord:
 
     def to_json(self) -> dict[str, Any]:
         """The record as its JSON file holds it (fields never set are left out)."""
-        unset: dict[str, Any] = {"rereads": {}, "changes": None, "status": None, "seconds": None, "cloudwatch": None}
+        unset: dict[str, Any] = {"rereads": {}, "changes": None, "status": None, "seconds": None}
+        unset |= {"cloudwatch": None, "lineage": None, "estimated_usd": None}
         return {key: value for key, value in asdict(self).items() if key not in unset or value != unset[key]}

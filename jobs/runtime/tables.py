@@ -24,7 +24,7 @@ from jobs.runtime.config import ConfigError, LakeConfig
 from jobs.runtime.partitions import WHOLE_TABLE, Partition
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
-from jobs.runtime.storage import write_bytes
+from jobs.runtime.storage import list_files, write_bytes
 from jobs.runtime.uris import within
 from transforms.columns import matches_any
 from transforms.contract_types import LINEAGE, TableContract
@@ -48,6 +48,9 @@ class Tables:
     def __init__(self, spark: SparkSession, config: LakeConfig, run: RunRecord):
         self.spark, self.config, self.run = spark, config, run
         self._snapshots = 0  # snapshot folders this run wrote
+        # Table URI -> contract, of the published tables the run read and those it wrote (lineage).
+        self.read_tables: dict[str, TableContract] = {}
+        self.written_tables: dict[str, TableContract] = {}
 
     def exists(self, table: TableContract) -> bool:
         """Has the table been written (and registered) before?"""
@@ -60,6 +63,11 @@ class Tables:
         and as a relation Spark's optimizer knows is empty: joins against it are dropped from the
         plan instead of computing their other side (a first run's whole batch, several times).
         """
+        self.read_tables[self.config.table_uri(table)] = table
+        return self._published(table)
+
+    def _published(self, table: TableContract) -> DataFrame:
+        """`read` without counting the table among the run's inputs (a merge's own table)."""
         uri = self.config.table_uri(table)
         location = registered_location(self.spark, table.qualified_name)
         if location is None:
@@ -100,12 +108,14 @@ class Tables:
         out.write.mode("errorifexists").partitionBy(*table.partition_by).parquet(snapshot)
         failpoints.reach(f"{self.run.job}:publish {table.qualified_name}")
         written = partitions_in(self.spark, snapshot, table.partition_by)
+        self._count_bytes(table, sum(f.size for f in list_files(self.spark, snapshot)))
         drop = list(replaces)
         if whole_table and table.partition_by and self.exists(table):
             registered = registered_partitions(self.spark, table.database, table.name)
             drop = [Partition.at(table.partition_by, p.values) for p in registered]
         publish_snapshot(self.spark, table, uri, snapshot, written, drop)
         self.run.outputs[table.qualified_name] = snapshot
+        self.written_tables[uri] = table
         vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
         return written
 
@@ -115,12 +125,25 @@ class Tables:
         any reader of the table's folder (a rename here, one PUT on S3). A rerun of the run
         replaces its own file. Returns the file's URI."""
         uri = f"{self.config.table_uri(table)}/{self.run.run_id}.parquet"
-        write_bytes(self.spark, uri, parquet_bytes(rows, table))
-        if not self.exists(table):
-            create_or_replace(self.spark, from_contract(table, self.config.table_uri(table)))
+        data = parquet_bytes(rows, table)
+        write_bytes(self.spark, uri, data)
+        self._count_bytes(table, len(data))
+        if self._registered_columns(table) != table.column_names:
+            # New, or registered before a column was added (older files read it as null).
+            create_or_replace(self.spark, from_contract(table, self.config.table_uri(table)), replace=True)
         self.spark.catalog.refreshTable(table.qualified_name)  # a listing cached before stays fresh
         self.run.outputs[table.qualified_name] = uri
+        self.written_tables[self.config.table_uri(table)] = table
         return uri
+
+    def _registered_columns(self, table: TableContract) -> list[str] | None:
+        if not self.exists(table):
+            return None
+        return [c.name for c in self.spark.catalog.listColumns(table.qualified_name)]
+
+    def _count_bytes(self, table: TableContract, size: int) -> None:
+        written = self.run.bytes_written
+        written[table.qualified_name] = written.get(table.qualified_name, 0) + size
 
     def merge(self, batch: DataFrame, table: TableContract, remove_lineage: DataFrame) -> list[Partition]:
         """Put a batch's rows into a lineage-carrying table, rewriting only what changes.
@@ -135,7 +158,7 @@ class Tables:
             # straight to the table, computed once.
             return [] if batch.isEmpty() else self.write(batch, table)
         with cached(batch) as batch:  # read twice: for the partitions it touches, then written
-            existing = self.read(table)
+            existing = self._published(table)
             lineage = remove_lineage.select(*LINEAGE).distinct()
             removed = existing.join(lineage, list(LINEAGE), "left_semi")
             if keys:

@@ -23,13 +23,24 @@ from jobs.runtime.local import local_path
 from jobs.runtime.run_lock import JobAlreadyRunning
 from jobs.runtime.session import DEFAULT_DRIVER_MEMORY, local_session
 from jobs.runtime.storage import list_files, write_text
+from local.catalog.athena_sql import UntranslatableQuery, athena_to_spark
 from local.catalog.crawler import CrawlResult, crawl, held_back_lines, report_lines
+from local.catalog.duckdb_views import DUCKDB_FILE, lake_tables, write_views
 from local.catalog.glue_catalog import GluePublisher, local_tables
 from local.catalog.metastore import LocalCatalog
 from local.catalog.published import published_folders
 from local.catalog.schema_inference import DEFAULT_SAMPLE_SIZE
 from local.cluster.standalone import STATE_FILE, LocalCluster, launch_cluster
-from local.runner.costs import cost_lines, cost_rows, saved_runs
+from local.runner.costs import (
+    athena_queries,
+    cost_lines,
+    cost_rows,
+    estimate_title,
+    estimated_runs,
+    glue_runs,
+    glue_title,
+    saved_runs,
+)
 from local.runner.pipeline import jobs_of, run_pipeline
 from local.runner.products import product_lines, product_states
 from local.runner.report import summary_lines, table_counts
@@ -123,6 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--worker-type", default="G.1X", choices=sorted(DPU_PER_WORKER), help="Glue worker type")
     cost.add_argument("--workers", type=int, default=2, help="Glue workers per job (default: %(default)s)")
     cost.add_argument("--dpu-hour-usd", type=float, default=Prices().standard, help="price per DPU-hour")
+    cost.add_argument("--flex-dpu-hour-usd", type=float, default=Prices().flex, help="Flex price per DPU-hour")
+    cost.add_argument("--athena-tb-usd", type=float, default=Prices().athena_tb, help="Athena price per TB scanned")
+    cost.add_argument(
+        "--glue",
+        metavar="DEPLOYMENT",
+        help="the real cost of a deployment (Terraform's <project>-<environment>, e.g. sdl-dev) from "
+        "GetJobRuns and its Athena workgroup, with the AWS settings of the environment",
+    )
 
     products = commands.add_parser("products", help="every data product: owner, version, service levels, quality")
     products.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
@@ -147,9 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--memory", default="2g", help="memory per worker (default: %(default)s)")
     cluster.add_argument("--port", type=int, default=7077, help="the master's port (default: %(default)s)")
 
-    query = commands.add_parser("query", help="run Spark SQL against the lake's catalog")
+    views = commands.add_parser("duckdb", help="a DuckDB database with a view per lake table (no JVM to read it)")
+    _add_lake_arguments(views)
+    views.add_argument("--out", help=f"the database file (default: <lake>/{DUCKDB_FILE})")
+
+    query = commands.add_parser("query", help="run Spark SQL (or Athena SQL) against the lake's catalog")
     _add_lake_arguments(query)
-    query.add_argument("sql", nargs="+", help="one or more statements, run in order")
+    query.add_argument("sql", nargs="+", help="one or more statements, run in order (@file.sql reads a file)")
+    query.add_argument(
+        "--dialect",
+        choices=("spark", "athena"),
+        default="spark",
+        help="athena: Athena (Trino) SQL, translated to Spark SQL first (default: %(default)s)",
+    )
+    query.add_argument(
+        "--today", type=date.fromisoformat, help="athena: run as if current_date were this day (YYYY-MM-DD)"
+    )
     query.add_argument(
         "--json", action="store_true", help="one JSON line per statement (statement, columns, rows) instead of tables"
     )
@@ -197,11 +229,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\nFAILED: {failure}", file=sys.stderr)
         return 1
     seconds.update(run.seconds)
+    started = time.time()
+    database = Path(args.lake) / DUCKDB_FILE
+    views = write_views(spark, lake_tables(), database)
+    seconds["duckdb views"] = round(time.time() - started, 2)
 
     lines = summary_lines(config, list(run.records.values()), table_counts(spark), seconds, held_back_lines(crawled))
     report_uri = config.state_path("reports", "latest.md")
     write_text(spark, report_uri, "\n".join(lines) + "\n")
-    print("\n".join(lines + [f"  report      {report_uri}"]))
+    print("\n".join(lines + [f"  duckdb      {database} ({len(views)} views)", f"  report      {report_uri}"]))
     return 0
 
 
@@ -247,10 +283,19 @@ def cmd_published(args: argparse.Namespace) -> int:
 
 
 def cmd_cost(args: argparse.Namespace) -> int:
+    prices = Prices(standard=args.dpu_hour_usd, flex=args.flex_dpu_hour_usd, athena_tb=args.athena_tb_usd)
+    if args.glue:
+        try:
+            billed = glue_runs(boto3.client("glue"), args.glue, prices)
+            billed += athena_queries(boto3.client("athena"), f"{args.glue}-analysts", prices)
+        except (BotoCoreError, ClientError) as error:
+            print(f"cannot read the runs of {args.glue} from AWS: {error}", file=sys.stderr)
+            return 1
+        print("\n".join(cost_lines(cost_rows(billed), glue_title(args.glue, prices))))
+        return 0
     config = resolve_config(["--lake_root", args.lake], os.environ)
-    prices = Prices(standard=args.dpu_hour_usd)
-    rows = cost_rows(saved_runs(local_path(config.state_uri)), args.workers, args.worker_type, prices)
-    print("\n".join(cost_lines(rows, args.workers, args.worker_type, prices)))
+    billed = estimated_runs(saved_runs(local_path(config.state_uri)), args.workers, args.worker_type, prices)
+    print("\n".join(cost_lines(cost_rows(billed), estimate_title(args.workers, args.worker_type, prices))))
     return 0
 
 
@@ -299,10 +344,32 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_query(args: argparse.Namespace) -> int:
+def _query_text(argument: str) -> str:
+    return Path(argument[1:]).read_text() if argument.startswith("@") else argument
+
+
+def cmd_duckdb(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
     spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
-    for statement in args.sql:
+    database = Path(args.out or Path(args.lake) / DUCKDB_FILE)
+    views = write_views(spark, lake_tables(), database)
+    print(f"{database}: {len(views)} views ({', '.join(views)})")
+    print(f"  read it without a JVM: duckdb.connect({str(database)!r}, read_only=True).sql('FROM <view>')")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    config = resolve_config(["--lake_root", args.lake], os.environ)
+    texts = [_query_text(argument) for argument in args.sql]
+    spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
+    statements = texts
+    if args.dialect == "athena":
+        try:
+            statements = [s for text in texts for s in athena_to_spark(text, spark.catalog.functionExists, args.today)]
+        except UntranslatableQuery as error:
+            print(f"cannot run this Athena query here: {error}", file=sys.stderr)
+            return 2
+    for statement in statements:
         result = spark.sql(statement)
         if args.json:
             rows = [list(row) for row in result.collect()]
@@ -328,5 +395,6 @@ def main(argv: list[str] | None = None) -> int:
         "publish-catalog": cmd_publish_catalog,
         "cluster": cmd_cluster,
         "query": cmd_query,
+        "duckdb": cmd_duckdb,
     }
     return commands[args.command](args)

@@ -2,13 +2,16 @@
 every kind of mess is quarantined with its reason, PII never reaches silver or gold in clear
 text, and no record is lost."""
 
+import datetime as dt
 import json
 import signal
 import subprocess
 import sys
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench.compare import compare_gold, outcome_differences
@@ -19,10 +22,12 @@ from jobs.runtime.config import LOCAL_PII_HASH_KEY
 from jobs.runtime.failpoints import ENV_VARIABLE
 from jobs.runtime.run_history import job_runs_table, run_figures_table
 from jobs.runtime.run_record import RunRecord
+from local.catalog.athena_sql import athena_to_spark
+from local.catalog.duckdb_views import lake_tables, write_views
 from local.cluster.standalone import cluster_environment, launch_cluster
 from local.runner.pipeline import run_pipeline
 from local.sample.generator import write_sample_lake
-from tests.helpers.gold_truth import gold_differences
+from tests.helpers.gold_truth import gold_differences, plain_value
 from tests.helpers.sample_lakes import SETTINGS, records_in_file
 from tests.helpers.spark import forget_catalog
 from transforms.contracts import (
@@ -232,6 +237,99 @@ def test_run_local_on_a_two_worker_cluster_killed_then_rerun_equals_the_local_mo
         ("ingest_date", "string"),
     ]
     assert ("# Partition Information", "") in described
+
+
+# What each of the analysts' named queries (infra/queries) returns, from the ground truth:
+# (its rows, in its columns' order; the columns its ORDER BY sorts on).
+def _net_revenue_by_day_and_region(truth, today):
+    since = (today - dt.timedelta(days=30)).isoformat()
+    sums: dict[tuple, list] = {}
+    for r in truth["daily_sales"]:
+        if r["order_date"] >= since:
+            total = sums.setdefault((r["order_date"], r["region"]), [Decimal(0), 0])
+            total[0] += Decimal(r["net_revenue_usd"])
+            total[1] += r["orders"]
+    return [(d, region, str(v[0]), v[1]) for (d, region), v in sums.items()], (0, 1)
+
+
+NAMED_QUERY_TRUTH = {
+    "customers_at_risk": lambda truth, _: (
+        [
+            (r["customer_id"], r["rfm_segment"], r["lifetime_revenue_usd"], r["last_order_date"])
+            for r in truth["customer_ltv"]
+            if r["rfm_segment"] == "at_risk"  # none on the sample: three days, nobody has lapsed
+        ],
+        (),
+    ),
+    "daily_net_revenue_by_region": _net_revenue_by_day_and_region,
+    "monthly_kpis": lambda truth, _: (
+        [
+            (
+                r["month"],
+                r["revenue_usd"],
+                r["net_revenue_usd"],
+                r["orders"],
+                r["avg_order_value_usd"],
+                r["revenue_mom_growth"],
+            )
+            for r in truth["sales_kpis_monthly"]
+        ],  # fmt: skip
+        (0,),
+    ),
+    "negative_margin_products": lambda truth, _: (
+        [
+            (r["month"], r["product_sku"], r["product_name"], r["revenue_usd"], r["gross_margin_usd"])
+            for r in truth["product_performance"]
+            if r["is_negative_margin"]
+        ],
+        (4,),
+    ),
+}
+NAMED_QUERIES = sorted((REPO / "infra" / "queries").glob("*.sql"))
+
+
+def test_every_named_query_has_its_truth():
+    assert [q.stem for q in NAMED_QUERIES] == sorted(NAMED_QUERY_TRUTH)
+
+
+@pytest.mark.parametrize("query", NAMED_QUERIES, ids=lambda q: q.stem)
+def test_each_athena_named_query_runs_here_and_returns_the_truth(spark, built_lake, query):
+    """The query as Athena runs it, translated to Spark SQL, on the module's lake: its rows are
+    the ground truth's, in the order it asks for. `current_date` is pinned to 30 days after
+    the sample's second day, so a last-30-days filter keeps all but the first day."""
+    _, truth, _ = built_lake
+    today = SETTINGS.start + dt.timedelta(days=31)
+    (statement,) = athena_to_spark(query.read_text(), spark.catalog.functionExists, today)
+    rows = [tuple(plain_value(v) for v in row) for row in spark.sql(statement).collect()]
+    expected, order_by = NAMED_QUERY_TRUTH[query.stem](truth, today)
+    assert sorted(rows, key=repr) == sorted(expected, key=repr)
+    ordering = [tuple(row[i] for i in order_by) for row in rows]
+    assert ordering == sorted(ordering, key=lambda key: tuple(_sortable(v) for v in key))
+
+
+def _sortable(value):
+    try:
+        return Decimal(value)
+    except (TypeError, ArithmeticError, ValueError):
+        return value
+
+
+def test_every_duckdb_view_equals_its_table_row_for_row(spark, built_lake, tmp_path):
+    """The notebook's database: a view per table the catalog holds, each with the rows and
+    values `spark.table` gives, read by DuckDB alone."""
+    database = tmp_path / "lake.duckdb"
+    views = write_views(spark, lake_tables(), database)
+    registered = {t.qualified_name for t in lake_tables() if spark.catalog.tableExists(t.qualified_name)}
+    assert sorted(views) == sorted(registered) and len(views) >= len(ALL_TABLES) + 2 * len(DOMAINS)
+    with duckdb.connect(str(database), read_only=True) as db:
+        for table in lake_tables():
+            if table.qualified_name not in registered:
+                continue
+            ours = db.sql(f"SELECT * FROM {table.qualified_name}")
+            assert ours.columns == table.column_names, table.qualified_name
+            theirs = spark.table(table.qualified_name).select(*table.column_names).collect()
+            rows = sorted(map(tuple, ours.fetchall()), key=repr)
+            assert rows == sorted(map(tuple, theirs), key=repr), table.qualified_name
 
 
 def test_every_source_and_table_with_a_service_level_is_checked(built_lake):

@@ -4,7 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 
-def _plain(value):
+def plain_value(value):
+    """A cell as the ground truth spells it: dates in ISO, decimals as text."""
     if isinstance(value, (dt.date, Decimal)):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     return value
@@ -12,7 +13,7 @@ def _plain(value):
 
 def gold_differences(rows, expected: list[dict], table) -> list[tuple]:
     """(key, column, actual, expected) for every cell of `rows` that differs from the truth."""
-    actual = [{k: _plain(v) for k, v in r.asDict().items()} for r in rows]
+    actual = [{k: plain_value(v) for k, v in r.asDict().items()} for r in rows]
     key = lambda row: tuple(row[k] for k in table.primary_key)  # noqa: E731
     assert len(actual) == len(expected) > 0
     expected_by_key = {key(r): r for r in expected}

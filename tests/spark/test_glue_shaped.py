@@ -23,8 +23,11 @@ import pytest
 
 from expectations.gate import ExpectationOutcome, QualityGateFailed, SuiteResult
 from jobs import bronze_to_silver, silver_to_gold
+from jobs.pipeline import DOMAIN_JOBS
 from jobs.runtime.cloudwatch import DIMENSIONS, NAMESPACE
+from jobs.runtime.cost import estimated_cost
 from jobs.runtime.entry import run_job
+from jobs.runtime.run_history import job_runs_table, run_figures_table
 from jobs.runtime.run_record import QualityVerdict, RunRecord
 from jobs.runtime.uris import local_path_of
 from local.runner.glue_run import CALLS_VARIABLE, THEN, GlueContextStandIn, JobStandIn, command_lines
@@ -32,6 +35,7 @@ from local.sample.generator import GeneratorSettings, write_sample_lake
 from tests.helpers.aws import metric_sum, metrics_listed, put_secret
 from tests.helpers.gold_truth import gold_differences
 from tests.helpers.infra_model import REPO, DeployedJob, deployed_jobs, rendered
+from tests.helpers.lineage import events_in, symlinked_tables
 from transforms.contracts import GOLD_TABLES, PRODUCTS_SOURCE, QUARANTINE_TABLES
 
 PII_KEY = "glue-shaped-test-key"
@@ -193,6 +197,16 @@ def test_a_failed_quality_gate_sends_what_its_alarm_watches(spark, aws, glue_sta
     )
     assert metric_sum("QualitySuitesFailed", alarm["dimensions"]) == 1
     assert metric_sum("RunsCommitted", alarm["dimensions"]) == 0
+    start, fail = lineage_events(argv, job.key)
+    assert (start["eventType"], fail["eventType"]) == ("START", "FAIL")
+    assert "QualityGateFailed" in fail["run"]["facets"]["errorMessage"]["message"]
+    assert fail["run"]["facets"]["salesDataLake_quality"]["suites"]["sales_silver.orders"]["success"] is False
+
+
+def lineage_events(argv: list[str], job: str) -> list[dict]:
+    """The OpenLineage events a run with this command line kept in its lake's state folder."""
+    state = local_path_of(argv[argv.index("--state_uri") + 1])
+    return events_in(state / "lineage" / f"{job}.jsonl")
 
 
 # ---- the whole pipeline as the Glue workflow runs it -------------------------------------
@@ -267,6 +281,28 @@ def test_the_glue_workflow_run_of_the_scripts_builds_the_ground_truths_gold(spar
     unreadable = spark.read.parquet(quarantine).where("reject_reason = 'UNREADABLE_FILE'")
     assert [r.source_file for r in unreadable.collect()] == [str(poison.relative_to(bronze))]
     assert_the_runs_figures_are_in_cloudwatch(records)
+    assert_each_run_sent_its_lineage(
+        records, {job.key: glue_command_line(job, arguments[job.key], "") for job in jobs.values()}
+    )
+
+
+def assert_each_run_sent_its_lineage(records: dict[str, RunRecord], argv: dict[str, list[str]]) -> None:
+    """Each run's OpenLineage events: START then COMPLETE of one run; it read exactly the landed
+    sources and published tables its job is declared to touch, wrote what its record says, and
+    its ledger facet is its record's."""
+    touches = {job.name: job.touches() for job in DOMAIN_JOBS}
+    for job, record in records.items():
+        start, complete = lineage_events(argv[job], job)
+        assert (start["eventType"], complete["eventType"]) == ("START", "COMPLETE")
+        assert start["run"]["runId"] == complete["run"]["runId"]
+        assert complete["run"]["facets"]["salesDataLake_run"]["runId"] == record.run_id
+        declared = {s.qualified_name for s in touches[job].sources} | {t.qualified_name for t in touches[job].reads}
+        assert symlinked_tables(complete["inputs"]) == declared, job
+        assert symlinked_tables(complete["outputs"]) == set(record.outputs), job
+        ledger = complete["run"]["facets"].get("salesDataLake_ledger", {"datasets": {}})["datasets"]
+        assert {d: (v["rowsIn"], v["rowsSilver"], v["files"]) for d, v in ledger.items()} == {
+            d: (v.rows_in, v.rows_silver, v.files) for d, v in record.ledger.items()
+        }
 
 
 def assert_the_runs_figures_are_in_cloudwatch(records: dict[str, RunRecord]) -> None:
@@ -286,6 +322,17 @@ def assert_the_runs_figures_are_in_cloudwatch(records: dict[str, RunRecord]) -> 
         for result in record.sla:
             level = run | {"Product": result.product, "Property": result.property}
             assert metric_sum("SlaBreached", level) == (0 if result.met else 1)
+        assert metric_sum("BytesRead", run) == sum(record.bytes_read.values())
+        # The run history's own rows are written after the figures are sent.
+        history = {t(job.split("_", 1)[0]).qualified_name for t in (job_runs_table, run_figures_table)}
+        written = sum(n for table, n in record.bytes_written.items() if table not in history)
+        assert metric_sum("BytesWritten", run) == written > 0
+        # Priced at the size Terraform gives the job (its --worker_type and --number_of_workers).
+        size = deployed_jobs()[job].default_arguments
+        workers, worker_type = int(size["--number_of_workers"]), size["--worker_type"]
+        assert record.estimated_usd == round(estimated_cost(record.seconds or 0, workers, worker_type).usd, 6)
+        assert metric_sum("EstimatedCost", run) == pytest.approx(record.estimated_usd)
+    assert all(sum(records[job].bytes_read.values()) > 0 for job in records if job.endswith("bronze_to_silver"))
     product_run = {"Job": "product_bronze_to_silver", "Domain": "product", "Dataset": "products"}
     assert metric_sum("RecordsQuarantined", product_run | {"Reason": "UNREADABLE_FILE"}) >= 1
     for alarm in lake_alarms():

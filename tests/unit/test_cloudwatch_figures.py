@@ -25,6 +25,9 @@ def a_run() -> RunRecord:
         SlaResult("sales_gold.daily_sales", "timeOfAvailability", "by 08:00 UTC", "07:58 UTC", True, False),
     ]
     record.steps = {"read and clean bronze": 3.25}
+    record.bytes_read = {"sales/orders": 2048, "sales/returns": 512}
+    record.bytes_written = {"sales_silver.orders": 4096, "sales_quarantine.rejected_records": 100}
+    record.estimated_usd = 0.0147
     return record
 
 
@@ -51,6 +54,8 @@ def test_each_figure_has_its_value_unit_and_dimensions():
     assert one("StepSeconds", Step="read and clean bronze").value == 3.25
     assert (one("FilesRead").value, one("RunSeconds").value, one("RunsCommitted").value) == (3, 12.5, 1)
     assert (one("QualitySuitesFailed").value, one("SlaBreaches").value) == (1, 2)
+    assert (one("BytesRead").value, one("BytesWritten").value, one("BytesRead").unit) == (2560, 4196, "Bytes")
+    assert (one("EstimatedCost").value, one("EstimatedCost").unit) == (0.0147, "None")
     share = figures[("QuarantineShare", (("Dataset", "orders"), ("Domain", "sales")))]
     assert (round(share.value, 2), share.unit) == (27.27, "Percent")
     assert {f.dimensions["Domain"] for f in figures_of(a_run(), "")} == {"all"}

@@ -1,6 +1,6 @@
 import pytest
 
-from jobs.runtime.config import ConfigError, parse_arguments, resolve_config
+from jobs.runtime.config import ConfigError, config_from_arguments, parse_arguments, resolve_config
 from jobs.runtime.entry import runs_on_glue
 
 
@@ -33,3 +33,14 @@ def test_config_is_frozen(tmp_path):
 def test_glue_is_recognized_by_its_job_run_id():
     assert runs_on_glue(["--JOB_NAME", "j", "--JOB_RUN_ID", "jr_1"])
     assert not runs_on_glue(["--lake_root", "lake"])
+
+
+def test_the_job_size_a_run_is_priced_at_comes_from_its_arguments(tmp_path):
+    default = config_from_arguments({"lake_root": str(tmp_path)})
+    assert (default.worker_type, default.number_of_workers) == ("G.1X", 2)
+    sized = config_from_arguments({"lake_root": str(tmp_path), "worker_type": "G.2X", "number_of_workers": "10"})
+    assert (sized.worker_type, sized.number_of_workers) == ("G.2X", 10)
+    with pytest.raises(ConfigError, match="--number_of_workers must be a whole number of at least 1, got '0'"):
+        config_from_arguments({"lake_root": str(tmp_path), "number_of_workers": "0"})
+    with pytest.raises(ConfigError, match="--worker_type must be one of"):
+        config_from_arguments({"lake_root": str(tmp_path), "worker_type": "G.3X"})

@@ -74,8 +74,9 @@ def glue() -> dict:
     return parse("modules/glue/main.tf")
 
 
-# Given only to some jobs: the PII key's secret to the jobs that hash PII (test_infra_permissions).
-GIVEN_WHERE_NEEDED = {"--pii_hash_key_secret"}
+# Given only to some jobs: the PII key's secret to the jobs that hash PII (test_infra_permissions),
+# and an OpenLineage endpoint only when the deployment names one.
+GIVEN_WHERE_NEEDED = {"--pii_hash_key_secret", "--lineage_url"}
 
 
 def consistency_problems(
@@ -219,9 +220,16 @@ def test_every_variable_is_typed_and_described():
                 assert body.get("type") and body.get("description"), f"{path.relative_to(REPO)}: {name}"
 
 
-def test_the_libraries_glue_installs_are_pinned_as_in_requirements():
-    pins = set((REPO / "requirements.txt").read_text().split())
-    assert variable_default("python_modules") and set(variable_default("python_modules")) <= pins
+# What Glue 6.0 ships itself (its Spark, awsglue, and the Python libraries it documents).
+SHIPPED_BY_GLUE = ("pyspark", "pandas", "pyarrow", "AWSGlueDataplanePython", "boto3")
+
+
+def test_glue_installs_every_runtime_library_it_lacks_pinned_as_in_requirements():
+    lines = [line.split("#")[0].strip() for line in (REPO / "requirements.txt").read_text().splitlines()]
+    needed = {line for line in lines if line and not line.startswith(SHIPPED_BY_GLUE)}
+    assert set(variable_default("python_modules")) == needed
+    example = unquoted(hcl2.loads((INFRA / "terraform.tfvars.example").read_text()))
+    assert set(example["python_modules"]) == needed
 
 
 def test_the_example_settings_set_every_root_variable():

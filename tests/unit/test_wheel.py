@@ -24,6 +24,7 @@ def test_the_wheel_holds_only_the_job_code(tmp_path):
     shipped = {name for name in names if name.endswith(".odcs.yaml")}  # the contracts the code reads
     assert "transforms/contracts/sales/silver_orders.odcs.yaml" in shipped
     assert len(shipped) == len(list((REPO / "transforms" / "contracts").rglob("*.odcs.yaml")))
+    assert "jobs/runtime/lineage_facets.schema.json" in names  # what the lineage facets' _schemaURL names
 
 
 def imported_top_levels(path: Path) -> set[str]:

@@ -23,6 +23,8 @@ locals {
     "--job-bookmark-option"        = "job-bookmark-enable"
   }
 
+  lineage_arguments = var.lineage_url == "" ? {} : { "--lineage_url" = var.lineage_url }
+
   # What Glue itself reads: script language, the lake's wheel and the libraries Glue does not
   # ship (pip-installed on every node at start: AWS documents wheels for
   # --additional-python-modules; --extra-py-files ships only .py/.zip to the executors),
@@ -40,14 +42,16 @@ locals {
   # The layer a job script publishes: its cost goes to that layer.
   layer_of_script = { "bronze_to_silver.py" = "silver", "silver_to_gold.py" = "gold" }
 
-  # What differs per job: its domain, a temporary folder its role may write, and the PII hash
-  # key's secret where it hashes PII (bronze_to_silver of the domains that do; no other role
-  # may read it).
+  # What differs per job: its domain, a temporary folder its role may write, its size (the
+  # run prices itself at it: EstimatedCost), and the PII hash key's secret where it hashes PII
+  # (bronze_to_silver of the domains that do; no other role may read it).
   domain_arguments = {
     for name, job in var.jobs : name => merge(
       {
-        "--domain"  = job.domain
-        "--TempDir" = "s3://${var.bucket_ids.artifacts}/state/glue-temp/${job.domain}/"
+        "--domain"            = job.domain
+        "--TempDir"           = "s3://${var.bucket_ids.artifacts}/state/glue-temp/${job.domain}/"
+        "--worker_type"       = var.job_sizes[trimsuffix(job.script, ".py")].worker_type
+        "--number_of_workers" = tostring(var.job_sizes[trimsuffix(job.script, ".py")].number_of_workers)
       },
       contains(var.pii_domains, job.domain) && job.script == "bronze_to_silver.py" ? { "--pii_hash_key_secret" = var.pii_key_secret_arn } : {},
     )
@@ -167,7 +171,7 @@ resource "aws_glue_job" "this" {
     max_concurrent_runs = 1 # one run of a job at a time, as the local run lock does
   }
 
-  default_arguments = merge(local.platform_arguments, local.lake_arguments, local.domain_arguments[each.key])
+  default_arguments = merge(local.platform_arguments, local.lake_arguments, local.lineage_arguments, local.domain_arguments[each.key])
 }
 
 # ---- the pipeline ------------------------------------------------------------------------

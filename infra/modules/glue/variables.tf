@@ -87,6 +87,11 @@ variable "pii_key_secret_arn" {
   type        = string
 }
 
+variable "lineage_url" {
+  description = "OpenLineage endpoint for the jobs' run events (--lineage_url), or empty for none."
+  type        = string
+}
+
 variable "manage_catalog_encryption" {
   description = "Encrypt the account's Glue Data Catalog with the lake's key (an account-wide setting)."
   type        = bool
