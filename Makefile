@@ -20,7 +20,7 @@ INFRA_STAMP := $(INFRA_VENV)/.installed
 # The npm package whose jsii manifest carries the AWS provider's schema (19.50.0: provider 5.84.0).
 PROVIDER_PACKAGE ?= @cdktf/provider-aws@19.50.0
 
-.PHONY: help setup run-local crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint contracts-check contracts-test format package bench infra-check provider-schema smoke-aws clean-lake clean
+.PHONY: help setup run-local docs serve crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint contracts-check contracts-test format package bench infra-check provider-schema smoke-aws clean-lake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -34,9 +34,15 @@ $(STAMP): requirements.txt requirements-dev.txt setup.py
 
 setup: $(STAMP) ## create .venv and install the pinned dependencies (checks Java 17+)
 
-run-local: setup ## run the whole lake on sample data (LAKE, ORDERS, DAYS, SPARK_MASTER)
+run-local: setup ## run the whole lake on sample data, then write its DuckDB views and catalog site (LAKE, ORDERS, DAYS, SPARK_MASTER)
 	@sh local/check_java.sh
 	$(PY) -m local run --lake $(LAKE) --orders $(ORDERS) --days $(DAYS) --master '$(SPARK_MASTER)' --driver-memory $(SPARK_DRIVER_MEMORY)
+
+docs: setup ## build the catalog site (lake/state/site/index.html) from the contracts and the lake's DuckDB views
+	$(PY) -m local docs --lake $(LAKE)
+
+serve: setup ## serve the catalog site on 127.0.0.1 (PORT, default 8000)
+	$(PY) -m local serve --lake $(LAKE) --port $(or $(PORT),8000)
 
 crawl: setup ## discover bronze schemas into the catalog (CRAWL_ARGS="--dry-run --sample-size 500 --on-incompatible log")
 	@sh local/check_java.sh
@@ -53,8 +59,9 @@ cluster-start: setup ## start a Spark standalone cluster on loopback (master spa
 cluster-stop: setup ## stop the cluster cluster-start started
 	$(PY) -m local cluster stop --dir cluster
 
-test-local: setup ## run the whole test suite
+test-local: setup ## run the whole test suite (installs Debian's chromium for the browser tests if missing)
 	@sh local/check_java.sh
+	@sh local/check_chromium.sh
 	$(PY) -m pytest
 
 test-fast: setup ## the tests without the slow end-to-end ones

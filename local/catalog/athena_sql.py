@@ -27,9 +27,10 @@ def _pinned_today(node: exp.Expression, today: date) -> exp.Expression:
 
 
 def athena_to_spark(
-    sql: str, function_exists: Callable[[str], bool] = lambda _: True, today: date | None = None
+    sql: str, function_exists: Callable[[str], bool] = lambda _: True, today: date | None = None, dialect: str = "spark"
 ) -> list[str]:
-    """The Spark SQL statements of Athena `sql` (one or more, `;`-separated)."""
+    """The Spark SQL statements of Athena `sql` (one or more, `;`-separated); with `dialect`,
+    another engine's (the catalog site runs the named queries on DuckDB)."""
     try:
         trees = [tree for tree in sqlglot.parse(sql, read="athena") if tree is not None]
     except ParseError as error:
@@ -42,9 +43,9 @@ def athena_to_spark(
         if today is not None:
             tree = tree.transform(_pinned_today, today)
         try:
-            statements.append(tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE))
+            statements.append(tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE))
         except UnsupportedError as error:
-            raise UntranslatableQuery(f"cannot be translated to Spark SQL: {error}") from None
+            raise UntranslatableQuery(f"cannot be translated to {dialect} SQL: {error}") from None
     if not statements:
         raise UntranslatableQuery("no statement in the query")
     return statements

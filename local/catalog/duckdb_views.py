@@ -42,7 +42,9 @@ def duckdb_type(data_type: DataType) -> str:
     return DUCKDB_TYPES[data_type.simpleString()]
 
 
-def _column(name: str, data_type: DataType) -> str:
+def _column(name: str, data_type: DataType, present: bool) -> str:
+    if not present:  # added to the contract after every file there was written: null, as Spark reads it
+        return f'CAST(NULL AS {duckdb_type(data_type)}) AS "{name}"'
     if data_type.simpleString() == "timestamp":  # Spark writes instants (UTC-adjusted)
         return f'timezone(\'UTC\', CAST("{name}" AS TIMESTAMPTZ)) AS "{name}"'
     return f'CAST("{name}" AS {duckdb_type(data_type)}) AS "{name}"'
@@ -52,13 +54,16 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def view_sql(table: TableContract, folders: dict[str, str]) -> str:
-    """The view of a table over its published folders ({hive path: folder})."""
+def files_sql(table: TableContract, folders: dict[str, str]) -> str:
+    """The table's published files ({hive path: folder}), as DuckDB reads them."""
     files = ", ".join(_quoted(f"{folder}/*.parquet") for folder in folders.values())
-    columns = ", ".join(_column(name, data_type) for name, data_type, _ in table.columns)
-    source = (
-        f"read_parquet([{files}], hive_partitioning = {str(bool(table.partition_by)).lower()}, union_by_name = true)"
-    )
+    hive = str(bool(table.partition_by)).lower()
+    return f"read_parquet([{files}], hive_partitioning = {hive}, union_by_name = true)"
+
+
+def view_sql(table: TableContract, source: str, present: set[str]) -> str:
+    """The view of a table over `source` (files_sql), whose files hold the columns `present`."""
+    columns = ", ".join(_column(name, data_type, name in present) for name, data_type, _ in table.columns)
     return f'CREATE OR REPLACE VIEW "{table.database}"."{table.name}" AS SELECT {columns} FROM {source}'
 
 
@@ -84,7 +89,9 @@ def write_views(spark: SparkSession, tables: Iterable[TableContract], path: Path
             if found is None or not found["folders"]:
                 continue
             db.execute(f'CREATE SCHEMA IF NOT EXISTS "{table.database}"')
-            db.execute(view_sql(table, found["folders"]))
+            source = files_sql(table, found["folders"])
+            present = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            db.execute(view_sql(table, source, present))
             names.append(table.qualified_name)
     fresh.replace(path)
     return names

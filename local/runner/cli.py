@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -45,9 +46,12 @@ from local.runner.pipeline import jobs_of, run_pipeline
 from local.runner.products import product_lines, product_states
 from local.runner.report import summary_lines, table_counts
 from local.sample.generator import GeneratorSettings, write_sample_lake
+from local.site.build import SITE_FOLDER, build_site, serve
 from transforms.contracts import GOLD_TABLES, SILVER_TABLES, SOURCES
 
 log = logging.getLogger("sales_data_lake")
+
+QUERIES = Path(__file__).resolve().parents[2] / "infra" / "queries"  # the analysts' named queries
 
 
 def _add_lake_arguments(parser: argparse.ArgumentParser) -> None:
@@ -166,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--memory", default="2g", help="memory per worker (default: %(default)s)")
     cluster.add_argument("--port", type=int, default=7077, help="the master's port (default: %(default)s)")
 
+    docs = commands.add_parser("docs", help="build the catalog site from the contracts and the lake's DuckDB database")
+    docs.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
+    serve = commands.add_parser("serve", help="serve the catalog site on 127.0.0.1")
+    serve.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: %(default)s; 0 picks a free one)")
+
     views = commands.add_parser("duckdb", help="a DuckDB database with a view per lake table (no JVM to read it)")
     _add_lake_arguments(views)
     views.add_argument("--out", help=f"the database file (default: <lake>/{DUCKDB_FILE})")
@@ -232,12 +242,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.time()
     database = Path(args.lake) / DUCKDB_FILE
     views = write_views(spark, lake_tables(), database)
-    seconds["duckdb views"] = round(time.time() - started, 2)
+    site = site_folder(args.lake)
+    build_site(database, site, QUERIES, latest=list(run.records.values()))
+    seconds["duckdb views and site"] = round(time.time() - started, 2)
 
     lines = summary_lines(config, list(run.records.values()), table_counts(spark), seconds, held_back_lines(crawled))
     report_uri = config.state_path("reports", "latest.md")
     write_text(spark, report_uri, "\n".join(lines) + "\n")
-    print("\n".join(lines + [f"  duckdb      {database} ({len(views)} views)", f"  report      {report_uri}"]))
+    where = [
+        f"  duckdb      {database} ({len(views)} views)",
+        f"  site        {site / 'index.html'} (python -m local serve)",
+        f"  report      {report_uri}, with charts: {site / 'report.html'}",
+    ]
+    print("\n".join(lines + where))
     return 0
 
 
@@ -348,6 +365,31 @@ def _query_text(argument: str) -> str:
     return Path(argument[1:]).read_text() if argument.startswith("@") else argument
 
 
+def site_folder(lake: str) -> Path:
+    config = resolve_config(["--lake_root", lake], os.environ)
+    return local_path(config.state_uri) / SITE_FOLDER
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    database = Path(args.lake) / DUCKDB_FILE
+    if not database.exists():
+        print(f"{database} does not exist: `make run-local` (or `python -m local duckdb`) writes it", file=sys.stderr)
+        return 1
+    index = build_site(database, site_folder(args.lake), QUERIES)[0]
+    print(f"the catalog site: {index} (or `python -m local serve`)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    folder = site_folder(args.lake)
+    if not (folder / "index.html").exists():
+        print(f"no site in {folder}: `make docs` builds it", file=sys.stderr)
+        return 1
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+        serve(folder, args.port)
+    return 0
+
+
 def cmd_duckdb(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
     spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
@@ -396,5 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         "cluster": cmd_cluster,
         "query": cmd_query,
         "duckdb": cmd_duckdb,
+        "docs": cmd_docs,
+        "serve": cmd_serve,
     }
     return commands[args.command](args)

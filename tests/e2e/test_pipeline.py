@@ -4,15 +4,20 @@ text, and no record is lost."""
 
 import datetime as dt
 import json
+import re
 import signal
 import subprocess
 import sys
 from collections import Counter
 from decimal import Decimal
+from html import escape
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import duckdb
 import pytest
+from playwright.sync_api import Page, sync_playwright
 
 from bench.compare import compare_gold, outcome_differences
 from bench.duckdb_pipeline import GOLD as TWIN_GOLD
@@ -27,12 +32,18 @@ from local.catalog.duckdb_views import lake_tables, write_views
 from local.cluster.standalone import cluster_environment, launch_cluster
 from local.runner.pipeline import run_pipeline
 from local.sample.generator import write_sample_lake
+from local.site.build import build_site
+from local.site.facts import PRODUCTS
+from local.site.pages import page_name
 from tests.helpers.gold_truth import gold_differences, plain_value
 from tests.helpers.sample_lakes import SETTINGS, records_in_file
+from tests.helpers.site import CHROMIUM_FLAGS, chromium_path, local_links
 from tests.helpers.spark import forget_catalog
 from transforms.contracts import (
     ALL_TABLES,
     DOMAINS,
+    GOLD_DAILY_SALES,
+    GOLD_SALES_KPIS_MONTHLY,
     GOLD_TABLES,
     QUARANTINE_TABLES,
     SILVER_TABLES,
@@ -42,6 +53,7 @@ from transforms.contracts import (
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "site"  # a screenshot of each page kind, kept after the run
 
 
 @pytest.fixture(scope="module")
@@ -330,6 +342,111 @@ def test_every_duckdb_view_equals_its_table_row_for_row(spark, built_lake, tmp_p
             theirs = spark.table(table.qualified_name).select(*table.column_names).collect()
             rows = sorted(map(tuple, ours.fetchall()), key=repr)
             assert rows == sorted(map(tuple, theirs), key=repr), table.qualified_name
+
+
+@pytest.fixture(scope="module")
+def site(spark, built_lake, tmp_path_factory) -> Path:
+    """The catalog site of the module's lake, as `make run-local` builds it."""
+    folder = tmp_path_factory.mktemp("site")
+    database = folder / "lake.duckdb"
+    write_views(spark, lake_tables(), database)
+    build_site(database, folder / "site", REPO / "infra" / "queries")
+    return folder / "site"
+
+
+def test_the_site_has_a_page_per_product_and_no_broken_link(site):
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert pages == sorted(
+        ["index.html", "business.html", "runs.html", *(page_name(t.qualified_name) for t in PRODUCTS)]
+    )
+    for page in site.rglob("*.html"):
+        for link in local_links(page.read_text()):
+            assert (page.parent / link).resolve().is_file(), f"{page.relative_to(site)} links to a missing {link}"
+
+
+def test_a_table_page_says_what_it_holds_who_owns_it_and_whether_it_is_fresh(site):
+    page = (site / page_name(GOLD_DAILY_SALES.qualified_name)).read_text()
+    for column in GOLD_DAILY_SALES.column_names:
+        assert f"<td>{column}</td>" in page
+    assert escape(GOLD_DAILY_SALES.owner) in page and GOLD_DAILY_SALES.description in page
+    assert '<span class="badge ok">freshness 0 d' in page  # gold has silver's newest day
+    assert "<h3>daily_net_revenue_by_region</h3>" in page and "Did not run here" not in page
+    customers = (site / page_name("customer_silver.customers")).read_text()
+    assert "<td>email_hash</td>" in customers and "<td>confidential</td>" in customers  # PII, hashed and classified
+
+
+def test_every_chart_of_the_site_draws_its_values(site):
+    for name in ("business.html", "runs.html", *(page_name(t.qualified_name) for t in GOLD_TABLES)):
+        page = (site / name).read_text()
+        assert "nothing to draw" not in page, name
+        for svg in re.findall(r'<svg class="chart".*?</svg>', page):
+            assert 'class="mark"' in svg, (name, svg[:200])
+    business = (site / "business.html").read_text()
+    assert business.count('<svg class="chart"') == 6
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (`make test-local` installs it)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_FLAGS))
+        yield launched
+        launched.close()
+
+
+def open_page(browser, url: str) -> tuple[Page, list[str]]:
+    """A page at `url`, and the errors its console and scripts report as it runs."""
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    return page, errors
+
+
+def test_in_a_browser_search_finds_the_monthly_kpis_and_its_page_tells_owner_freshness_and_revenue(site, browser):
+    """A person with no terminal: the index, the search box, the table's page."""
+    page, errors = open_page(browser, (site / "index.html").as_uri())
+    page.fill("#search", "monthly kpis")
+    visible = [card.locator("b").inner_text() for card in page.locator(".card:visible").all()]
+    assert visible == [GOLD_SALES_KPIS_MONTHLY.qualified_name]
+    page.fill("#search", "")
+    assert page.locator(".card:visible").count() == len(PRODUCTS)
+    page.fill("#search", "monthly kpis")
+    page.click(f"text={GOLD_SALES_KPIS_MONTHLY.qualified_name}")
+    page.wait_for_load_state()
+    assert page.title().startswith(GOLD_SALES_KPIS_MONTHLY.qualified_name)
+    text = page.inner_text("main")
+    assert GOLD_SALES_KPIS_MONTHLY.owner in text and "built " in text
+    cells = page.locator("table").nth(1).locator("td:first-child").all_inner_texts()
+    assert cells == GOLD_SALES_KPIS_MONTHLY.column_names
+    chart = page.locator("svg.chart", has_text="Net revenue by month")
+    assert chart.locator(".mark").count() == len(built_months(site))
+    assert errors == []
+
+
+def built_months(site: Path) -> list[str]:
+    page = (site / page_name(GOLD_SALES_KPIS_MONTHLY.qualified_name)).read_text()
+    svg = re.search(r'<svg class="chart"[^>]*><title>Net revenue by month.*?</svg>', page)
+    return re.findall(r"<title>(\d{4}-\d{2}) net revenue", svg.group(0) if svg else "")
+
+
+@pytest.mark.parametrize(
+    "kind", ["index.html", "business.html", "runs.html", page_name(GOLD_DAILY_SALES.qualified_name)]
+)
+def test_in_a_browser_each_page_kind_renders_its_charts_links_and_no_errors(site, browser, kind):
+    page, errors = open_page(browser, (site / kind).as_uri())
+    for chart in page.locator("svg.chart").all():
+        box = chart.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100
+        drawn = [m.bounding_box() for m in chart.locator(".mark").all()]
+        assert drawn and all(b and b["width"] > 0 and b["height"] > 0 for b in drawn)
+    resolved = "links => links.map(link => new URL(link.getAttribute('href'), document.baseURI).href)"
+    for href in page.eval_on_selector_all("a[href]", resolved):  # SVG links (lineage) too
+        assert Path(url2pathname(urlparse(href).path)).is_file(), href
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{Path(kind).stem}.png", full_page=True)
+    assert errors == []
 
 
 def test_every_source_and_table_with_a_service_level_is_checked(built_lake):

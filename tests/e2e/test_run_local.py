@@ -3,6 +3,9 @@ catalog does not stop the lake; the summary says first what needs a look."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -41,3 +44,16 @@ def test_a_held_back_schema_change_does_not_stop_the_run_and_is_named_first(spar
     assert any("catalog change held back on product_bronze.products" in line for line in summary[2:4])
     silver_skus = {r.source_file for r in spark.table("product_silver.products").select("source_file").collect()}
     assert any(name.endswith("products_prices_as_text.parquet") for name in silver_skus)
+    # The summary ends where the run's report with charts is: records per layer, quarantine
+    # by reason, quality, time per step, for this run's jobs.
+    report = root / "state" / "site" / "report.html"
+    assert summary[-1].endswith(f"with charts: {report}")
+    page = report.read_text()
+    runs = sorted(p.stem for p in (root / "state" / "runs").glob("*/*.json"))
+    assert all(run_id in page for run_id in runs) and len(runs) == 6
+    assert page.count('<svg class="chart"') == 4 and "nothing to draw" not in page
+    landed = re.search(r"<title>landed \(read\): ([0-9,.]+)</title>", page)
+    assert landed and float(landed.group(1).replace(",", "")) == sum(
+        json.loads(p.read_text())["ledger"]["products"]["rows_in"]
+        for p in (root / "state" / "runs").glob("product_bronze_to_silver/*.json")
+    )

@@ -31,7 +31,7 @@ def test_several_statements_each_translated():
 
 
 def test_a_construct_spark_lacks_is_named():
-    with pytest.raises(UntranslatableQuery, match="cannot be translated to Spark SQL: .*TRY"):
+    with pytest.raises(UntranslatableQuery, match="cannot be translated to spark SQL: .*TRY"):
         athena_to_spark("SELECT try(1 / 0)")
 
 

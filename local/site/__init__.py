@@ -1,0 +1,1 @@
+"""The catalog site: static pages built from the contracts and the lake's DuckDB database."""
