@@ -44,9 +44,19 @@ def build_site(database: Path, out: Path, queries: Path, latest: Sequence[RunRec
     return paths
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+        pass
+
+
+def site_server(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
+    """A server of the site's folder on 127.0.0.1 only (port 0: a free one)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
 def serve(folder: Path, port: int) -> None:
-    """Serve the site on 127.0.0.1 only, until interrupted."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    """Serve the site until interrupted."""
+    with site_server(folder, port) as server:
         print(f"the catalog site: http://127.0.0.1:{server.server_address[1]}/index.html (Ctrl-C stops it)")
         server.serve_forever()
