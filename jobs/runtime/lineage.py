@@ -18,11 +18,11 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlparse
 
 import attr
@@ -265,8 +265,6 @@ def events_file(config: LakeConfig, job: str) -> Path | None:
 
 class Lineage:
     """Sends a run's events; what became of them goes in the run record (`run.lineage`)."""
-
-    STATES: ClassVar[Sequence[RunState]] = (RunState.START, RunState.COMPLETE, RunState.FAIL)
 
     def __init__(self, transport: Transport | None, run: RunRecord, domain: str, spark_version: str):
         self.client = OpenLineageClient(transport=transport) if transport is not None else None

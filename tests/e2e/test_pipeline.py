@@ -350,15 +350,15 @@ def site(spark, built_lake, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("site")
     database = folder / "lake.duckdb"
     write_views(spark, lake_tables(), database)
-    build_site(database, folder / "site", REPO / "infra" / "queries")
+    _, _, run = built_lake
+    build_site(database, folder / "site", REPO / "infra" / "queries", latest=list(run.records.values()))
     return folder / "site"
 
 
 def test_the_site_has_a_page_per_product_and_no_broken_link(site):
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    assert pages == sorted(
-        ["index.html", "business.html", "runs.html", *(page_name(t.qualified_name) for t in PRODUCTS)]
-    )
+    tables = [page_name(t.qualified_name) for t in PRODUCTS]
+    assert pages == sorted(["index.html", "business.html", "runs.html", "report.html", *tables])
     for page in site.rglob("*.html"):
         for link in local_links(page.read_text()):
             assert (page.parent / link).resolve().is_file(), f"{page.relative_to(site)} links to a missing {link}"
@@ -376,7 +376,7 @@ def test_a_table_page_says_what_it_holds_who_owns_it_and_whether_it_is_fresh(sit
 
 
 def test_every_chart_of_the_site_draws_its_values(site):
-    for name in ("business.html", "runs.html", *(page_name(t.qualified_name) for t in GOLD_TABLES)):
+    for name in ("business.html", "runs.html", "report.html", *(page_name(t.qualified_name) for t in GOLD_TABLES)):
         page = (site / name).read_text()
         assert "nothing to draw" not in page, name
         for svg in re.findall(r'<svg class="chart".*?</svg>', page):
@@ -431,9 +431,10 @@ def built_months(site: Path) -> list[str]:
     return re.findall(r"<title>(\d{4}-\d{2}) net revenue", svg.group(0) if svg else "")
 
 
-@pytest.mark.parametrize(
-    "kind", ["index.html", "business.html", "runs.html", page_name(GOLD_DAILY_SALES.qualified_name)]
-)
+PAGE_KINDS = ["index.html", "business.html", "runs.html", "report.html", page_name(GOLD_DAILY_SALES.qualified_name)]
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_in_a_browser_each_page_kind_renders_its_charts_links_and_no_errors(site, browser, kind):
     page, errors = open_page(browser, (site / kind).as_uri())
     for chart in page.locator("svg.chart").all():
