@@ -63,41 +63,32 @@ HTTP_TIMEOUT_SECONDS = 5.0
 
 
 @attr.define
-class LedgerRunFacet(RunFacet):
+class _LakeFacet(RunFacet):
+    """A custom facet of the lake: its schema is the definition of its own name in
+    lineage_facets.schema.json."""
+
+    @classmethod
+    def _get_schema(cls) -> str:
+        return f"{FACETS_SCHEMA_ID}#/$defs/{cls.__name__}"
+
+
+@attr.define
+class LedgerRunFacet(_LakeFacet):
     datasets: dict[str, dict[str, Any]]
 
-    @staticmethod
-    def _get_schema() -> str:
-        return f"{FACETS_SCHEMA_ID}#/$defs/LedgerRunFacet"
-
 
 @attr.define
-class QualityRunFacet(RunFacet):
+class QualityRunFacet(_LakeFacet):
     suites: dict[str, dict[str, Any]]
 
-    @staticmethod
-    def _get_schema() -> str:
-        return f"{FACETS_SCHEMA_ID}#/$defs/QualityRunFacet"
-
 
 @attr.define
-class LakeRunFacet(RunFacet):
+class LakeRunFacet(_LakeFacet):
     runId: str  # noqa: N815 - the spec's camelCase
     domain: str
     bookmarkOption: str  # noqa: N815
     status: str | None = None
     seconds: float | None = None
-
-    @staticmethod
-    def _get_schema() -> str:
-        return f"{FACETS_SCHEMA_ID}#/$defs/LakeRunFacet"
-
-
-CUSTOM_FACETS: dict[str, type[RunFacet]] = {
-    f"{FACET_PREFIX}ledger": LedgerRunFacet,
-    f"{FACET_PREFIX}quality": QualityRunFacet,
-    f"{FACET_PREFIX}run": LakeRunFacet,
-}
 
 
 @dataclass(frozen=True)
