@@ -176,6 +176,23 @@ def test_every_alarm_watches_a_metric_the_jobs_send_with_its_dimensions():
             assert jobs[dimensions["Job"]].domain == dimensions["Domain"]
 
 
+def test_every_dashboard_line_is_a_metric_the_jobs_send_with_its_dimensions():
+    """Each widget's `metrics` is a list of [namespace, metric, name, value, ...] arrays, as
+    CloudWatch reads them; on the lake's namespace each is a metric the jobs send, with exactly
+    its dimensions, for a deployed job."""
+    (dashboard,) = rendered()["aws_cloudwatch_dashboard"]
+    widgets = json.loads(dashboard["dashboard_body"])["widgets"]
+    lines = [line for widget in widgets for line in widget["properties"]["metrics"]]
+    assert all(isinstance(line, list) and len(line) % 2 == 0 for line in lines)
+    ours = [line for line in lines if line[0] == NAMESPACE]
+    assert {line[1] for line in ours} == {"QualitySuitesFailed", "SlaBreaches", "RunsCommitted", "EstimatedCost"}
+    jobs = deployed_jobs()
+    for _, metric, *pairs in ours:
+        dimensions = dict(zip(pairs[::2], pairs[1::2], strict=True))
+        assert tuple(dimensions) == DIMENSIONS[metric] and jobs[dimensions["Job"]].domain == dimensions["Domain"]
+    assert len(ours) == 4 * len(jobs)
+
+
 def test_a_failed_quality_gate_sends_what_its_alarm_watches(spark, aws, glue_stand_ins, tmp_path, monkeypatch):
     """A Glue run whose gate fails exits 1 before publishing, and still sends its figures: its
     job's quality alarm sees one failed suite and no committed run."""

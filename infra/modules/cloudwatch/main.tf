@@ -247,10 +247,21 @@ resource "aws_cloudwatch_dashboard" "lake" {
       {
         type = "metric", x = 0, y = 6, width = 12, height = 6
         properties = {
-          title   = "Failed quality suites, SLA breaches and committed runs per job"
+          title  = "Failed quality suites, SLA breaches and committed runs per job"
+          region = var.region
+          stat   = "Sum"
+          # One [namespace, metric, dimension, value, ...] array per line (flatten would make one long array).
+          metrics = [for pair in setproduct(keys(var.jobs), ["QualitySuitesFailed", "SlaBreaches", "RunsCommitted"]) : [var.metric_namespace, pair[1], "Job", pair[0], "Domain", var.jobs[pair[0]].domain]]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 6, width = 12, height = 6
+        properties = {
+          title   = "Estimated cost per job (USD a day, at each job's size)"
           region  = var.region
           stat    = "Sum"
-          metrics = flatten([for key, job in var.jobs : [for name in ["QualitySuitesFailed", "SlaBreaches", "RunsCommitted"] : [var.metric_namespace, name, "Job", key, "Domain", job.domain]]])
+          period  = 86400
+          metrics = [for key, job in var.jobs : [var.metric_namespace, "EstimatedCost", "Job", key, "Domain", job.domain]]
         }
       },
     ]
