@@ -4,7 +4,6 @@ hold every run, figure and service level the jobs kept."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -164,16 +163,17 @@ class Lake:
             for at, *_, value in self.figures("QualitySuiteFailed", Suite=table.qualified_name)
         ]
 
-    def quarantine_history(self, table: TableContract) -> dict[str, dict[str, float]]:
-        """{run started at: {reason: records}} of the dataset that fills a silver table."""
+    def quarantine_history(self, table: TableContract) -> list[tuple[str, dict[str, float]]]:
+        """(run started at, {reason: records}) per run of the dataset that fills a silver
+        table, oldest first."""
         dataset = next((d.name for d in DATASETS if d.table == table), None)
-        history: dict[str, dict[str, float]] = defaultdict(dict)
         if dataset is None:
-            return {}
-        for at, _, _, dimensions, value in self.figures("RecordsQuarantined", Dataset=dataset):
+            return []
+        by_run: dict[str, tuple[str, dict[str, float]]] = {}
+        for at, run_id, _, dimensions, value in self.figures("RecordsQuarantined", Dataset=dataset):
             reason = dict(pair.split("=", 1) for pair in dimensions.split(","))["Reason"]
-            history[str(at)[:16]][reason] = value
-        return dict(history)
+            by_run.setdefault(run_id, (str(at)[:16], {}))[1][reason] = value
+        return list(by_run.values())
 
     def last_built(self, table: TableContract) -> str | None:
         """When the newest succeeded run of a job that writes the table ended (UTC)."""

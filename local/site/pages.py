@@ -205,13 +205,13 @@ def table_page(lake: Lake, table: TableContract, examples: list[QueryExample]) -
     )
     if table.layer == "silver":
         history = lake.quarantine_history(table)
-        reasons = sorted({r for by_reason in history.values() for r in by_reason})
+        reasons = sorted({r for _, by_reason in history for r in by_reason})
         body.append("<h2>Quarantine by reason over time</h2>")
         body.append(
             charts.bar_chart(
                 "Records quarantined per run, by reason",
-                list(history),
-                {r: [history[at].get(r, 0.0) for at in history] for r in reasons},
+                [at for at, _ in history],
+                {r: [by_reason.get(r, 0.0) for _, by_reason in history] for r in reasons},
                 stacked=True,
             )
         )

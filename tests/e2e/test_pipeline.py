@@ -376,7 +376,7 @@ def test_a_table_page_says_what_it_holds_who_owns_it_and_whether_it_is_fresh(sit
 
 
 def test_every_chart_of_the_site_draws_its_values(site):
-    for name in ("business.html", "runs.html", "report.html", *(page_name(t.qualified_name) for t in GOLD_TABLES)):
+    for name in ("business.html", "runs.html", "report.html", *(page_name(t.qualified_name) for t in PRODUCTS)):
         page = (site / name).read_text()
         assert "nothing to draw" not in page, name
         for svg in re.findall(r'<svg class="chart".*?</svg>', page):
