@@ -1,5 +1,6 @@
 """The job-context seam: sources, sinks, catalog, quality results, run records; Glue and local."""
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -12,6 +13,7 @@ import pytest
 
 from jobs.runtime.local import local_context
 from jobs.runtime.partitions import Partition
+from jobs.runtime.run_history import job_run_row, job_runs_table
 from jobs.runtime.run_record import Ledger, RunRecord
 from local.sample.generator import GeneratorSettings, generate
 from tests.helpers.spark import lake_tables
@@ -169,3 +171,20 @@ def test_a_long_step_says_how_far_it_is_while_it_runs(spark, lake, tmp_path, cap
     assert all(counts == sorted(counts) for counts in done.values())  # each stage's tasks finish as it reports
     assert max(max(counts) for counts in done.values()) > 0
     assert any(re.search(r", [1-9][\d,]* records read$", line) for line in lines)
+
+
+def test_an_ops_table_registered_before_a_column_was_added_gains_it_and_old_rows_read_null(spark, lake):
+    """`job_runs` of a lake whose runs predate a column: the next run registers the table again
+    with the contract's columns, and the earlier runs' rows read the new column as null."""
+    table = job_runs_table("sales")
+    before = dataclasses.replace(table, columns=table.columns[:-3])  # before bytes and cost were kept
+    old, new = (RunRecord("sales_bronze_to_silver", run_id, "2026-11-20T02:00:00+00:00", "job-bookmark-enable",
+                          status="succeeded", seconds=30.0) for run_id in ("r-old", "r-new"))  # fmt: skip
+    new.estimated_usd, new.bytes_read = 0.0147, {"sales/orders": 2048}
+    lake_tables(spark, lake).add_rows([job_run_row(old)[:-3]], before)
+    assert [c.name for c in spark.catalog.listColumns(table.qualified_name)] == before.column_names
+    lake_tables(spark, lake).add_rows([job_run_row(new)], table)
+    assert [c.name for c in spark.catalog.listColumns(table.qualified_name)] == table.column_names
+    rows = {r.run_id: r for r in spark.table(table.qualified_name).collect()}
+    assert (rows["r-old"].estimated_usd, rows["r-old"].bytes_read) == (None, None)
+    assert (rows["r-new"].estimated_usd, rows["r-new"].bytes_read) == (0.0147, 2048)
