@@ -30,6 +30,7 @@ from jobs.runtime.run_record import RunRecord
 from local.catalog.athena_sql import athena_to_spark
 from local.catalog.duckdb_views import lake_tables, write_views
 from local.cluster.standalone import cluster_environment, launch_cluster
+from local.runner import cli
 from local.runner.pipeline import run_pipeline
 from local.sample.generator import write_sample_lake
 from local.site.build import build_site
@@ -317,6 +318,16 @@ def test_each_athena_named_query_runs_here_and_returns_the_truth(spark, built_la
     assert sorted(rows, key=repr) == sorted(expected, key=repr)
     ordering = [tuple(row[i] for i in order_by) for row in rows]
     assert ordering == sorted(ordering, key=lambda key: tuple(_sortable(v) for v in key))
+
+
+def test_the_query_command_runs_athena_sql_from_a_file_and_names_what_cannot_run(built_lake, capsys):
+    root, truth, _ = built_lake
+    query = REPO / "infra" / "queries" / "monthly_kpis.sql"
+    assert cli.main(["query", "--lake", str(root), "--json", "--dialect", "athena", f"@{query}"]) == 0
+    (printed,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert [row[0] for row in printed["rows"]] == sorted(r["month"] for r in truth["sales_kpis_monthly"])
+    assert cli.main(["query", "--lake", str(root), "--dialect", "athena", "SELECT try(1 / 0)"]) == 2
+    assert "cannot run this Athena query here: cannot be translated to spark SQL" in capsys.readouterr().err
 
 
 def _sortable(value):
