@@ -53,12 +53,20 @@ def _headline(scales: list[dict]) -> list[str]:
     return lines
 
 
+def _memory(run: dict) -> str:
+    """How a saved run's peaks were measured (runs saved before PSS was sampled have RSS)."""
+    if "peak_rss_mb" in run:
+        return "as PSS, which counts a page the processes share once"
+    return "as the sum of each process's resident memory"
+
+
 def _steps(report: dict) -> list[str]:
     spark, duck = _median(report["runs"]["spark"]), _median(report["runs"]["duckdb"])
     duck_steps = {s["step"]: s for s in duck["steps"]}
     lines = [
         f"Per step at {int(report['data']['order_lines']):,} order lines (rows/s: landed records per second "
-        "of the step; peak: resident memory of the whole process tree during the step, the JVM included):",
+        "of the step; peak: the memory of the whole process tree during the step, the JVM included, "
+        f"{_memory(spark)}):",
         "",
         "| job | step | Spark (s) | Spark rows/s | Spark peak (MB) | DuckDB (s) | DuckDB rows/s | DuckDB peak (MB) |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -76,6 +84,11 @@ def _steps(report: dict) -> list[str]:
     lines.append(
         f"\nSpark's session start (JVM, metastore) adds {spark['startup_seconds']:.1f} s before the first step."
     )
+    if "peak_rss_mb" in spark:  # runs saved before PSS was sampled have RSS only
+        lines.append(
+            f"Summing each process's resident memory instead (RSS, shared pages once per process), the peak "
+            f"would read {spark['peak_rss_mb']:,} MB for Spark and {duck['peak_rss_mb']:,} MB for DuckDB."
+        )
     return lines
 
 

@@ -76,6 +76,7 @@ def summarize(engine: str, measured: MeasuredRun, result: dict, records_in: int)
                 "seconds": round(step["seconds"], 2),
                 "rows_per_second": round(records_in / step["seconds"]) if step["seconds"] else None,
                 "peak_mb": round(measured.peak_bytes(step["started"], end) / MB),
+                "peak_rss_mb": round(measured.peak_bytes(step["started"], end, "rss") / MB),
             }
         )
     pipeline = round(sum(s["seconds"] for s in result["steps"]), 2)
@@ -86,7 +87,8 @@ def summarize(engine: str, measured: MeasuredRun, result: dict, records_in: int)
         "pipeline_seconds": pipeline,
         "quality_seconds": result["quality_seconds"],
         "rows_per_second": round(records_in / pipeline) if pipeline else None,
-        "peak_mb": round(measured.peak_bytes() / MB),
+        "peak_mb": round(measured.peak_bytes() / MB),  # PSS: the tree's memory, shared pages once
+        "peak_rss_mb": round(measured.peak_bytes(kind="rss") / MB),
         "steps": steps,
     }
 
