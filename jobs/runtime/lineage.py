@@ -16,10 +16,11 @@ Sending never fails the run: a warning, and the run record says what became of t
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -170,37 +171,20 @@ def _outputs(datasets: RunDatasets) -> list[OutputDataset]:
     return [OutputDataset(*dataset_name(uri), facets=_table_facets(uri, t)) for uri, t in datasets.writes.items()]
 
 
+def _camel_cased(record: Any) -> dict[str, Any]:
+    """A run record's dataclass (Ledger, QualityVerdict) as a facet's fields: `rows_in` -> `rowsIn`."""
+    return {re.sub(r"_(\w)", lambda m: m.group(1).upper(), key): value for key, value in asdict(record).items()}
+
+
 def _run_facets(run: RunRecord, domain: str, spark_version: str, error: BaseException | None) -> dict[str, RunFacet]:
     facets: dict[str, RunFacet] = {
         "processing_engine": processing_engine_run.ProcessingEngineRunFacet(version=spark_version, name="spark"),
         f"{FACET_PREFIX}run": LakeRunFacet(run.run_id, domain, run.job_bookmark_option, run.status, run.seconds),
     }
     if run.ledger:
-        facets[f"{FACET_PREFIX}ledger"] = LedgerRunFacet(
-            {
-                dataset: {
-                    "rowsIn": ledger.rows_in,
-                    "rowsSilver": ledger.rows_silver,
-                    "rowsQuarantined": ledger.rows_quarantined,
-                    "quarantinedByReason": ledger.quarantined_by_reason,
-                    "files": ledger.files,
-                }
-                for dataset, ledger in run.ledger.items()
-            }
-        )
+        facets[f"{FACET_PREFIX}ledger"] = LedgerRunFacet({d: _camel_cased(ledger) for d, ledger in run.ledger.items()})
     if run.quality:
-        facets[f"{FACET_PREFIX}quality"] = QualityRunFacet(
-            {
-                suite: {
-                    "success": v.success,
-                    "evaluated": v.evaluated,
-                    "failed": v.failed,
-                    "warnings": v.warnings,
-                    "resultUri": v.result_uri,
-                }
-                for suite, v in run.quality.items()
-            }
-        )
+        facets[f"{FACET_PREFIX}quality"] = QualityRunFacet({s: _camel_cased(v) for s, v in run.quality.items()})
     if error is not None:
         facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
             message=f"{type(error).__name__}: {error}",
