@@ -19,10 +19,14 @@ MAX_CSV_FIELDS = 128
 
 
 def read_file_path() -> Column:
-    """The path of the file a row was read from, as the file system names it. Spark's
-    `_metadata.file_path` is a URI (`orders%20M%C3%A4rz.csv`): the lineage must be the name a
-    person finds the file by. (`+` is kept: URL decoding would make it a space.)"""
-    return F.url_decode(F.replace(F.col("_metadata.file_path"), F.lit("+"), F.lit("%2B")))
+    """The path of the file a row was read from, as the file system names it."""
+    return decoded_path(F.col("_metadata.file_path"))
+
+
+def decoded_path(file_uri: Column) -> Column:
+    """A file's path from the URI Spark names it by (`orders%20M%C3%A4rz.csv`): the lineage must
+    be the name a person finds the file by. (`+` is kept: URL decoding would make it a space.)"""
+    return F.url_decode(F.replace(file_uri, F.lit("+"), F.lit("%2B")))
 
 
 def is_blank(line: Column) -> Column:
@@ -30,21 +34,23 @@ def is_blank(line: Column) -> Column:
     return F.trim(line) == ""
 
 
-def numbered_lines(lines: DataFrame, header_delimiter: str | None = None) -> DataFrame:
-    """Numbered non-blank lines (source_file, ingest_date, source_line, raw_record, header_line,
-    header_text: see jobs.runtime.text_files) -> the record lines' shape. With a
-    `header_delimiter`, each line keeps its file's first non-blank line as field names and
-    that line's number (`header_names`, `header_line`)."""
-    header: list[Column | str] = [
-        "header_line",
-        header_names(_no_bom(F.col("header_text")), header_delimiter or "").alias("header_names"),
-    ]
+def text_file_columns(files: DataFrame, source_prefix: str, header_delimiter: str | None = None) -> DataFrame:
+    """A text file's own columns, from its path, header_line and header_text (see
+    jobs.runtime.text_files): its lineage and, given a `header_delimiter`, its first non-blank
+    line as field names (`header_names`) and that line's number. The reader computes them once
+    per file, and each line gets them by a join."""
+    header = {"header_names": header_names(_no_bom(F.col("header_text")), header_delimiter or "")}
+    return files.withColumns({**file_lineage(F.col("path"), source_prefix), **(header if header_delimiter else {})})
+
+
+def record_lines(lines: DataFrame, header_delimiter: str | None = None) -> DataFrame:
+    """Numbered lines with their file's columns (`text_file_columns`) -> the record lines' shape."""
     return lines.select(
         "source_file",
         "source_line",
         "ingest_date",
         _no_bom(F.col("raw_record")).alias("raw_record"),
-        *(header if header_delimiter else []),
+        *(HEADER_COLUMNS if header_delimiter else ()),
     )
 
 
@@ -139,25 +145,17 @@ def csv_reject_rules() -> list[tuple[str, Column]]:
     ]
 
 
-def with_file_lineage(files: DataFrame, source_prefix: str) -> DataFrame:
-    """`path` -> source_file (relative to the bronze root) and ingest_date (from the folder name)."""
-    path = F.col("path")
-    return files.select(
-        F.regexp_extract(path, rf"({source_prefix}/.*)$", 1).alias("source_file"),
-        F.to_date(F.regexp_extract(path, r"ingest_date=(\d{4}-\d{2}-\d{2})", 1)).alias("ingest_date"),
-        *[c for c in files.columns if c != "path"],
-    )
-
-
-def read_text_lines(lines: DataFrame, source_prefix: str, header_delimiter: str | None = None) -> DataFrame:
-    """Numbered text lines (path, source_line, raw_record, header_line, header_text) -> one row
-    per record line with its lineage (and its file's header names, given the `header_delimiter`)."""
-    return lines.transform(with_file_lineage, source_prefix).transform(numbered_lines, header_delimiter)
+def file_lineage(path: Column, source_prefix: str) -> dict[str, Column]:
+    """A file's path -> source_file (relative to the bronze root) and ingest_date (from the folder name)."""
+    return {
+        "source_file": F.regexp_extract(path, rf"({source_prefix}/.*)$", 1),
+        "ingest_date": F.to_date(F.regexp_extract(path, r"ingest_date=(\d{4}-\d{2}-\d{2})", 1)),
+    }
 
 
 def read_record_rows(records: DataFrame, source_prefix: str) -> DataFrame:
     """Rows of a binary format (path, source_line, raw_record as JSON) -> the same lineage shape."""
-    return records.transform(with_file_lineage, source_prefix).select(
+    return records.withColumns(file_lineage(F.col("path"), source_prefix)).select(
         "source_file", F.col("source_line").cast("int").alias("source_line"), "ingest_date", "raw_record"
     )
 

@@ -12,6 +12,7 @@ import io
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 import fastavro
 import pyarrow as pa
@@ -22,8 +23,15 @@ from jobs.runtime.config import LakeConfig
 from jobs.runtime.inputs import Inputs
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.storage import list_files, read_bytes
-from jobs.runtime.text_files import read_text_files
-from transforms.bronze import CSV_DELIMITER, header_drift, read_file_path, read_record_rows, read_text_lines
+from jobs.runtime.text_files import TextFiles, read_text_files
+from transforms.bronze import (
+    CSV_DELIMITER,
+    header_drift,
+    read_file_path,
+    read_record_rows,
+    record_lines,
+    text_file_columns,
+)
 from transforms.contract_types import BronzeSource
 from transforms.frames import UNREADABLE_LINE, union_all
 
@@ -32,6 +40,14 @@ log = logging.getLogger("sales_data_lake")
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
 CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_names array<string>"
 RECORD_ROWS_SCHEMA = "path string, source_line int, raw_record string"
+UNREADABLE_ROWS_SCHEMA = RECORD_ROWS_SCHEMA + ", header_line int, header_text string"
+
+
+def text_records(spark: SparkSession, uris: list[str], source_prefix: str, header_delimiter: str | None) -> TextFiles:
+    """Text files' lines as records with their lineage (and, given a `header_delimiter`, their
+    file's header names); what each line takes from its file is computed once per file."""
+    text = read_text_files(spark, uris, lambda files: text_file_columns(files, source_prefix, header_delimiter))
+    return replace(text, lines=record_lines(text.lines, header_delimiter))
 
 
 def avro_rows(spark: SparkSession, uri: str) -> list[tuple[str, int, str]]:
@@ -90,16 +106,16 @@ class BronzeReader:
     def _text_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
         """Lines in splits (any file size, exact line numbers); a file whose bytes cannot be
         read becomes its one UNREADABLE_FILE record, with no header."""
-        text = read_text_files(self.spark, uris)
+        delimiter = CSV_DELIMITER if source.file_format == "csv" else None
+        text = text_records(self.spark, uris, source.prefix, delimiter)
         self.run.split_files.update({path: n for path, n in text.splits.items() if n > 1})
-        lines = text.lines
-        if text.unreadable:
-            unreadable = self.spark.createDataFrame(self._unreadable_records(text.unreadable), RECORD_ROWS_SCHEMA)
-            lines = lines.unionByName(unreadable, allowMissingColumns=True)
-        if source.file_format == "csv":
+        if delimiter:
             self._record_header_drift(source, text.first_lines)
-            return read_text_lines(lines, source.prefix, CSV_DELIMITER)
-        return read_text_lines(lines, source.prefix)
+        if not text.unreadable:
+            return text.lines
+        rows = [(*record, None, None) for record in self._unreadable_records(text.unreadable)]
+        unreadable = self.spark.createDataFrame(rows, UNREADABLE_ROWS_SCHEMA)
+        return text.lines.unionByName(record_lines(text_file_columns(unreadable, source.prefix, delimiter), delimiter))
 
     def _record_header_drift(self, source: BronzeSource, headers: dict[str, str]) -> None:
         """Keep, per CSV file, how its header (first non-blank line) differs from the source's

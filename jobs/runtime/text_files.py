@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -27,12 +28,15 @@ from operator import attrgetter
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from transforms.bronze import is_blank, read_file_path
+from transforms.bronze import decoded_path, is_blank
 
 log = logging.getLogger("sales_data_lake")
 
-SPLIT = ["path", "split_start"]
-NUMBERING_SCHEMA = "path string, split_start long, shift long, header_line int, header_text string"
+# A split: its file as Spark names it (a URI) and its first byte. Lines join their split's
+# numbering on these, so a line carries nothing computed from its path.
+SPLIT = ["file_uri", "split_start"]
+NUMBERING_SCHEMA = "file_uri string, split_start long, path string, shift long, header_line int, header_text string"
+FILE_COLUMNS_SCHEMA = "path string, header_line int, header_text string"  # what `per_file` is given
 TEXT_LINES_SCHEMA = "path string, source_line int, raw_record string, header_line int, header_text string"
 
 
@@ -41,7 +45,8 @@ class SplitCount:
     """What the first pass learns of one split: its lines' row ids start at `first_row`; of its
     `rows` lines, the first non-blank one has id `first_text_row` and reads `first_text`."""
 
-    path: str
+    file_uri: str  # as Spark names the file
+    path: str  # as the file system does
     start: int
     first_row: int
     rows: int
@@ -54,8 +59,9 @@ class SplitNumbering:
     """A line of this split is line `row_id + shift` of its file; the file's first non-blank
     line (its CSV header) is line `header_line` and reads `header_text`."""
 
-    path: str
+    file_uri: str
     start: int
+    path: str
     shift: int
     header_line: int | None
     header_text: str | None
@@ -63,9 +69,10 @@ class SplitNumbering:
 
 @dataclass(frozen=True)
 class TextFiles:
-    """The non-blank lines of the files read, numbered (TEXT_LINES_SCHEMA); each file's first
-    non-blank line; the splits each file was read in; and the files that could not be read,
-    with their errors."""
+    """The non-blank lines of the files read, numbered (TEXT_LINES_SCHEMA, or the columns
+    `per_file` gives instead of path, header_line and header_text); each file's first non-blank
+    line; the splits each file was read in; and the files that could not be read, with their
+    errors."""
 
     lines: DataFrame
     first_lines: dict[str, str]
@@ -76,7 +83,7 @@ class TextFiles:
 def number_splits(counts: list[SplitCount]) -> list[SplitNumbering]:
     """Line numbering of every split from the counts of the splits before it in its file."""
     numbering = []
-    for _, in_file in groupby(sorted(counts, key=attrgetter("path", "start")), key=attrgetter("path")):
+    for _, in_file in groupby(sorted(counts, key=attrgetter("file_uri", "start")), key=attrgetter("file_uri")):
         splits = list(in_file)
         shifts, lines_before = [], 0
         for split in splits:
@@ -91,28 +98,39 @@ def number_splits(counts: list[SplitCount]) -> list[SplitNumbering]:
             (None, None),
         )
         numbering += [
-            SplitNumbering(split.path, split.start, shift, header_line, header_text)
+            SplitNumbering(split.file_uri, split.start, split.path, shift, header_line, header_text)
             for split, shift in zip(splits, shifts, strict=True)
         ]
     return numbering
 
 
-def read_text_files(spark: SparkSession, uris: list[str]) -> TextFiles:
-    """The files' non-blank lines, each with its file's path and line number (see the module)."""
+def _as_read(files: DataFrame) -> DataFrame:
+    return files
+
+
+def read_text_files(
+    spark: SparkSession, uris: list[str], per_file: Callable[[DataFrame], DataFrame] = _as_read
+) -> TextFiles:
+    """The files' non-blank lines, each with its file's path and line number (see the module).
+
+    `per_file` turns a file's path, header_line and header_text (FILE_COLUMNS_SCHEMA) into the
+    columns its lines carry instead: computed once per split, not once per line.
+    """
     counts, unreadable = count_splits_per_file(spark, uris)
     failed = {uri for uri, _ in unreadable}
     readable = [uri for uri in uris if uri not in failed]
     numbering = number_splits(counts)
     if not readable or not numbering:
-        return TextFiles(spark.createDataFrame([], TEXT_LINES_SCHEMA), {}, {}, unreadable)
+        empty = spark.createDataFrame([], TEXT_LINES_SCHEMA)
+        columns = per_file(empty.select("path", "header_line", "header_text")).columns
+        return TextFiles(per_file(empty).select(*columns, "source_line", "raw_record"), {}, {}, unreadable)
     splits = spark.createDataFrame([astuple(n) for n in numbering], NUMBERING_SCHEMA)
-    lines = _numbered_rows(spark, readable).where(~is_blank(F.col("value"))).join(F.broadcast(splits), SPLIT)
+    file_columns = [c for c in per_file(splits.select("path", "header_line", "header_text")).columns]
+    lines = _numbered_rows(spark, readable).where(~is_blank(F.col("value"))).join(F.broadcast(per_file(splits)), SPLIT)
     numbered = lines.select(
-        "path",
+        *file_columns,
         (F.col("row_id") + F.col("shift")).cast("int").alias("source_line"),
         F.col("value").alias("raw_record"),
-        "header_line",
-        "header_text",
     )
     first_lines = {n.path: n.header_text for n in numbering if n.header_text is not None}
     return TextFiles(numbered, first_lines, dict(Counter(n.path for n in numbering)), unreadable)
@@ -149,13 +167,16 @@ def count_splits(spark: SparkSession, uris: list[str]) -> list[SplitCount]:
             F.min_by("value", text_row).alias("first_text"),
         )
     )
-    return [SplitCount(*row) for row in counted.collect()]
+    named = counted.select(
+        "file_uri", decoded_path(F.col("file_uri")).alias("path"), *[c for c in counted.columns if c != "file_uri"]
+    )
+    return [SplitCount(*row) for row in named.collect()]
 
 
 def _numbered_rows(spark: SparkSession, uris: list[str]) -> DataFrame:
     """Every line (blank ones too: they count) with its file, split and row id."""
     return spark.read.text(uris).select(
-        read_file_path().alias("path"),
+        F.col("_metadata.file_path").alias("file_uri"),
         F.col("_metadata.file_block_start").alias("split_start"),
         F.monotonically_increasing_id().alias("row_id"),
         "value",

@@ -3,9 +3,9 @@ import datetime as dt
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from jobs.runtime.text_files import read_text_files
+from jobs.runtime.bronze_reader import text_records
 from tests.helpers.spark import with_csv_header
-from transforms.bronze import CSV_DELIMITER, csv_records, header_drift, read_text_lines, with_json_fields
+from transforms.bronze import CSV_DELIMITER, csv_records, header_drift, with_json_fields
 
 RELATIVE = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
 LINES = "source_file string, source_line int, ingest_date date, raw_record string"
@@ -29,13 +29,13 @@ def test_text_files_become_numbered_lines_with_lineage(spark, tmp_path):
         ],
         LINES,
     )
-    lines = read_text_lines(read_text_files(spark, uris).lines, "sales/orders")
+    lines = text_records(spark, uris, "sales/orders", None).lines
     assert_df_equality(lines, expected, ignore_row_order=True, ignore_nullable=True)
 
 
 def test_csv_lines_carry_their_files_header_names_and_its_line(spark, tmp_path):
     uris = landed(spark, tmp_path, {"a.csv": '\n\ufeff "H1" ,h2\r\n1,a\n'.encode(), "b.csv": b""})
-    lines = read_text_lines(read_text_files(spark, uris).lines, "sales/orders", CSV_DELIMITER)
+    lines = text_records(spark, uris, "sales/orders", CSV_DELIMITER).lines
     assert [tuple(r) for r in lines.select("source_line", "raw_record", "header_line", "header_names").collect()] == [
         (2, ' "H1" ,h2', 2, ["h1", "h2"]),
         (3, "1,a", 2, ["h1", "h2"]),

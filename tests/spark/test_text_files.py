@@ -13,17 +13,17 @@ from tests.helpers.spark import spark_settings
 
 def test_a_split_is_numbered_from_the_lines_of_the_splits_before_it_in_its_file():
     counts = [
-        SplitCount("b", 0, 100, 2, 100, "hb"),
-        SplitCount("a", 64, 20, 3, 21, "x"),  # listed out of order: the order is by start
-        SplitCount("a", 0, 10, 4, None, None),  # four blank lines
-        SplitCount("a", 128, 30, 1, 30, "y"),
+        SplitCount("file:b", "b", 0, 100, 2, 100, "hb"),
+        SplitCount("file:a", "a", 64, 20, 3, 21, "x"),  # listed out of order: the order is by start
+        SplitCount("file:a", "a", 0, 10, 4, None, None),  # four blank lines
+        SplitCount("file:a", "a", 128, 30, 1, 30, "y"),
     ]
     assert sorted(number_splits(counts), key=lambda n: (n.path, n.start)) == [
         # line of row id r = r + shift; the header is the first non-blank line of the file
-        SplitNumbering("a", 0, 1 - 10, 6, "x"),
-        SplitNumbering("a", 64, 5 - 20, 6, "x"),
-        SplitNumbering("a", 128, 8 - 30, 6, "x"),
-        SplitNumbering("b", 0, 1 - 100, 1, "hb"),
+        SplitNumbering("file:a", 0, "a", 1 - 10, 6, "x"),
+        SplitNumbering("file:a", 64, "a", 5 - 20, 6, "x"),
+        SplitNumbering("file:a", 128, "a", 8 - 30, 6, "x"),
+        SplitNumbering("file:b", 0, "b", 1 - 100, 1, "hb"),
     ]
 
 
