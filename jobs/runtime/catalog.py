@@ -9,6 +9,7 @@ metastore, the Glue publisher and the crawler's schema comparison all read this 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyspark.sql import SparkSession
 
@@ -146,17 +147,56 @@ def partition_clause(partition: Partition) -> str:
 def registered_partitions(spark: SparkSession, database: str, name: str) -> list[CatalogPartition]:
     """Every partition of a catalog table with the location the catalog holds for it (which,
     for a lake table, is the snapshot folder it was last published in)."""
+    listed = _listed_partitions(spark, database, name)
+    return [CatalogPartition(values, str(listed[values].location().toString())) for values in sorted(listed)]
+
+
+def _listed_partitions(spark: SparkSession, database: str, name: str) -> dict[tuple[str, ...], Any]:
+    """Every partition of a catalog table as Spark's catalog has it (a JVM object), by its values."""
     external = spark._jsparkSession.sharedState().externalCatalog()
     jvm = java_gateway(spark)
     found = external.listPartitions(database, name, jvm.scala.Option.empty()).iterator()
     columns = [c.name for c in spark.catalog.listColumns(f"{database}.{name}") if c.isPartition]
-    partitions = []
+    partitions = {}
     while found.hasNext():
         partition = found.next()
         spec = partition.spec()
-        values = tuple(spec.get(column).get() for column in columns)
-        partitions.append(CatalogPartition(values, str(partition.location().toString())))
-    return sorted(partitions, key=lambda p: p.values)
+        partitions[tuple(spec.get(column).get() for column in columns)] = partition
+    return partitions
+
+
+def _relocate_partitions(spark: SparkSession, table: TableContract, moves: list[tuple[Any, str]]) -> None:
+    """Point registered partitions (JVM objects) at new folders in one call to Spark's session
+    catalog: what `ALTER TABLE ... PARTITION ... SET LOCATION` does for one partition (the
+    statement costs about 0.06 s each in Derby). On Glue's catalog client it is one
+    UpdatePartition per partition, as the statement is."""
+    jvm = java_gateway(spark)
+    to_uri = jvm.org.apache.spark.sql.catalyst.catalog.CatalogUtils.stringToURI
+    moved = jvm.java.util.ArrayList()
+    for partition, location in moves:
+        old = partition.storage()
+        storage = old.copy(
+            jvm.scala.Some(to_uri(location)),
+            old.inputFormat(),
+            old.outputFormat(),
+            old.serde(),
+            old.compressed(),
+            old.properties(),
+        )
+        moved.add(
+            partition.copy(
+                partition.spec(),
+                storage,
+                partition.parameters(),
+                partition.createTime(),
+                partition.lastAccessTime(),
+                partition.stats(),
+            )
+        )
+    identifier = jvm.org.apache.spark.sql.catalyst.TableIdentifier.apply(table.name, jvm.scala.Some(table.database))
+    partitions = jvm.scala.jdk.javaapi.CollectionConverters.asScala(moved).toSeq()
+    spark._jsparkSession.sessionState().catalog().alterPartitions(identifier, partitions)
+    spark.catalog.refreshTable(table.qualified_name)
 
 
 def publish_snapshot(
@@ -170,19 +210,20 @@ def publish_snapshot(
     """Point the catalog at a freshly written snapshot folder: the `written` partitions (or an
     unpartitioned table) at their folders in it; the `drop` partitions not written go away.
 
-    Each repointing is one metastore operation, so a reader sees a partition (or an
-    unpartitioned table) either as it was or as it is now, never half-written. The files
-    stay where they are; a reader that already planned its query keeps reading the old ones.
+    Each partition (or an unpartitioned table) switches folders in one metastore update, so
+    a reader sees it either as it was or as it is now, never half-written. The partitions
+    already registered are repointed together, the new ones added together. The files stay
+    where they are; a reader that already planned its query keeps reading the old ones.
     """
     create_or_replace(spark, from_contract(table, table_uri))
     name, keys = table.qualified_name, tuple(table.partition_by)
     if not keys:
         spark.sql(f"ALTER TABLE {name} SET LOCATION {sql_string(snapshot_uri)}")
         return
-    registered = {p.values for p in registered_partitions(spark, table.database, table.name)}
-    for partition in (p for p in written if p.values in registered):
-        location = sql_string(f"{snapshot_uri}/{partition.path}")
-        spark.sql(f"ALTER TABLE {name} {partition_clause(partition)} SET LOCATION {location}")
+    registered = _listed_partitions(spark, table.database, table.name)
+    moves = [(registered[p.values], f"{snapshot_uri}/{p.path}") for p in written if p.values in registered]
+    if moves:
+        _relocate_partitions(spark, table, moves)
     new = [p for p in written if p.values not in registered]
     if new:
         clauses = " ".join(f"{partition_clause(p)} LOCATION {sql_string(f'{snapshot_uri}/{p.path}')}" for p in new)
