@@ -35,6 +35,12 @@ def _beaten(ranked: DataFrame) -> DataFrame:
     return ranked.where((F.col(ORIGIN) == FROM_SILVER) & (F.col(REJECT_REASON) == SUPERSEDED))
 
 
+def good_keys(cleaned: DataFrame, keys: Sequence[str]) -> DataFrame:
+    """The keys a batch has a good version of (one superseded in an earlier ranking is ranked again)."""
+    reason = F.col(REJECT_REASON)
+    return cleaned.where(reason.isNull() | (reason == SUPERSEDED)).select(*keys).distinct()
+
+
 def without_lineage_of(existing: DataFrame, batch: DataFrame) -> DataFrame:
     """Existing rows whose record the batch does not carry again."""
     return existing.join(batch.select(*LINEAGE).distinct(), list(LINEAGE), "left_anti")
@@ -48,19 +54,19 @@ def rank_against_silver(
 ) -> DataFrame:
     """The batch's cleaned rows and their silver rivals, re-ranked together.
 
-    Rivals are silver rows of a key the batch has a good version of, other than records the
-    batch re-reads. The result has the batch's columns plus ORIGIN; a rival keeps its silver
-    columns (others null) and gets SUPERSEDED when a newer version beats it. Only rejected rows
-    keep their raw text: quarantine stores it, silver does not.
+    Rivals are silver rows of a key the batch has a good version of (`good_keys`), other than
+    records the batch re-reads; `silver` needs to hold those rows only. The result has the
+    batch's columns plus ORIGIN; a rival keeps its silver columns (others null) and gets
+    SUPERSEDED when a newer version beats it. Only rejected rows keep their raw text:
+    quarantine stores it, silver does not.
     """
     order = list(newest_first) if newest_first is not None else newest_landed_first()
     batch = cleaned.withColumn(
         REJECT_REASON, F.when(F.col(REJECT_REASON) != SUPERSEDED, F.col(REJECT_REASON))
     ).withColumn(ORIGIN, F.lit(FROM_BATCH))
-    good_keys = batch.where(F.col(REJECT_REASON).isNull()).select(*keys).distinct()
     rivals = (
         without_lineage_of(silver, cleaned)
-        .join(good_keys, list(keys), "left_semi")
+        .join(good_keys(cleaned, keys), list(keys), "left_semi")
         .withColumn(REJECT_REASON, F.lit(None).cast("string"))
         .withColumn(ORIGIN, F.lit(FROM_SILVER))
     )

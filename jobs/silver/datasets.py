@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
 
 from expectations import suites
 from expectations.cross_table import order_reference_check
@@ -25,16 +26,17 @@ from jobs.runtime.config import for_domain
 from jobs.runtime.context import JobContext
 from jobs.runtime.ordering import in_dependency_order
 from jobs.runtime.partitions import Partition
+from jobs.silver.scope import partitions_holding
 from transforms import contracts as c
 from transforms.contract_types import BronzeSource, TableContract
 from transforms.customers import customer_versions_newest_first, customers_with_reasons
-from transforms.dependents import returns_order_dates, returns_to_read_again
+from transforms.dependents import ORDER_LINE, returns_order_dates, returns_to_read_again
 from transforms.frames import accepted
 from transforms.fx import fx_rates_with_reasons
 from transforms.incremental import Batch
 from transforms.orders import orders_with_reasons, repriced_orders, with_reference_flags
 from transforms.products import products_with_reasons
-from transforms.returns import returns_with_reasons
+from transforms.returns import parse_return_records, returns_with_reasons
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,24 @@ def returns_read_again(cleaning: Cleaning) -> DataFrame:
     return ctx.bronze.reread(c.RETURNS_SOURCE, again)
 
 
+def cleaned_returns(cleaning: Cleaning) -> DataFrame:
+    """New returns and those read again, linked to the order lines they point at: read from
+    the partitions of silver holding those lines only, once silver holds any."""
+    records = cleaning.landed.unionByName(returns_read_again(cleaning))
+    orders = cleaning.current("orders")
+    if cleaning.ctx.tables.exists(c.SILVER_ORDERS):
+        returned = records.transform(parse_return_records).select(*ORDER_LINE).distinct()
+        orders = partitions_holding(orders, returned, ORDER_LINE, c.SILVER_ORDERS.partition_by)
+    return returns_with_reasons(records, orders)
+
+
 def repriced_kept_orders(kept: DataFrame, upstream: Mapping[str, Batch]) -> DataFrame:
-    """Kept order lines of a day and currency whose FX rate this batch published or corrected."""
+    """Kept order lines of a day and currency whose FX rate this batch published or corrected
+    (read from the partitions of those days only)."""
     fx = upstream["fx_rates"]
-    return repriced_orders(kept, accepted(fx.rows), fx.current)
+    new_rates = accepted(fx.rows)
+    days = [row.rate_date for row in new_rates.select("rate_date").distinct().collect()]
+    return repriced_orders(kept.where(F.col("order_date").isin(days)), new_rates, fx.current)
 
 
 def order_references(cleaned: Cleaned) -> DataFrame:
@@ -171,7 +187,7 @@ DATASETS = dependency_order(
             c.RETURNS_SOURCE,
             c.SILVER_RETURNS,
             suites.SILVER_RETURNS_SUITE,
-            clean=lambda x: returns_with_reasons(x.landed.unionByName(returns_read_again(x)), x.current("orders")),
+            clean=cleaned_returns,
             depends_on=("orders",),
             gold_dates=lambda batch, _: {str(r.order_date) for r in returns_order_dates(batch).collect()},
         ),

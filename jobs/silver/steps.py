@@ -15,8 +15,9 @@ from jobs.runtime.context import JobContext
 from jobs.runtime.partitions import Partition
 from jobs.runtime.run_record import Ledger, SlaResult
 from jobs.silver.datasets import Cleaned, Cleaning, Dataset, published_upstream
+from jobs.silver.scope import partitions_holding
 from transforms.frames import outcome_counts
-from transforms.incremental import Batch, current_silver, kept_silver, rank_against_silver
+from transforms.incremental import Batch, current_silver, good_keys, kept_silver, rank_against_silver
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,16 @@ def clean_all(ctx: JobContext, datasets: list[Dataset], landed: dict[str, DataFr
         # broadcast the small reference tables, and returns filter orders to the lines they
         # point at, so a copy of all of it (millions of order lines) would only cost.
         cleaned = dataset.clean(Cleaning(ctx, landed[dataset.name], silver, upstream, published))
+        keys, rivals = dataset.table.primary_key, silver
         if ctx.tables.exists(dataset.table):
             # Ranked against silver, the batch is read three times (itself, its keys, its
             # lineage): parse it once. Spark would also push the keys' not-null checks down
             # into the parsing, one copy of the parser per field, past the JVM's 64 KB method
             # limit. (A first run has no silver: those reads drop out of the plan.)
             cleaned = cleaned.localCheckpoint()
+            rivals = partitions_holding(silver, good_keys(cleaned, keys), keys, dataset.table.partition_by)
         newest_first = dataset.newest_first() if dataset.newest_first else None
-        ranked = rank_against_silver(cleaned, silver, dataset.table.primary_key, newest_first).localCheckpoint()
+        ranked = rank_against_silver(cleaned, rivals, keys, newest_first).localCheckpoint()
         kept = kept_silver(ranked, silver)
         refreshed = (dataset.refresh(kept, upstream) if dataset.refresh else kept.limit(0)).localCheckpoint()
         batches[dataset.name] = Batch(ranked, refreshed, current_silver(kept, refreshed, ranked))
