@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench.engines import DRIVER_MEMORY
 from bench.report import write_results
 from bench.run import log, run_benchmark
 
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--data-dir", type=Path, default=HERE / ".data", help="generated data (kept between runs)")
     run.add_argument("--work-dir", type=Path, default=HERE / ".work", help="lakes and logs of the runs")
-    run.add_argument("--driver-memory", default="8g", help="Spark driver memory (local mode: the whole run)")
+    run.add_argument("--driver-memory", default=DRIVER_MEMORY, help="Spark driver memory (local mode: the whole run)")
     run.add_argument("--master", default="local[2]", help="Spark master (DuckDB gets as many threads as cores)")
     commands.add_parser("report", help="write RESULTS.md from bench/results/*.json")
     tests = commands.add_parser("tests", help="time `make test-local`")

@@ -131,8 +131,20 @@ def cleaned_returns(cleaning: Cleaning) -> DataFrame:
     orders = cleaning.current("orders")
     if cleaning.ctx.tables.exists(c.SILVER_ORDERS):
         returned = records.transform(parse_return_records).select(*ORDER_LINE).distinct()
-        orders = partitions_holding(orders, returned, ORDER_LINE, c.SILVER_ORDERS.partition_by)
+        partitions = c.SILVER_ORDERS.partition_by
+        orders = partitions_holding(orders, returned, ORDER_LINE, partitions, order_lines_places(cleaning))
     return returns_with_reasons(records, orders)
+
+
+def order_lines_places(cleaning: Cleaning) -> DataFrame:
+    """Each order line's key and partition, in silver before this run and in what the run
+    writes: the lines after it are among them. (Silver after the run is a plan that takes
+    out replaced lines by their lineage: more to read than the key columns.)"""
+    columns = [*ORDER_LINE, *c.SILVER_ORDERS.partition_by]
+    places = cleaning.ctx.tables.read(c.SILVER_ORDERS).select(*columns)
+    if "orders" in cleaning.upstream:
+        places = places.unionByName(cleaning.upstream["orders"].to_write().select(*columns))
+    return places
 
 
 def repriced_kept_orders(kept: DataFrame, upstream: Mapping[str, Batch]) -> DataFrame:

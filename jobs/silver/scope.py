@@ -19,12 +19,19 @@ from transforms.columns import matches_any
 
 
 def partitions_holding(
-    frame: DataFrame, keys: DataFrame, key_columns: Sequence[str], partition_by: Sequence[str]
+    frame: DataFrame,
+    keys: DataFrame,
+    key_columns: Sequence[str],
+    partition_by: Sequence[str],
+    index: DataFrame | None = None,
 ) -> DataFrame:
     """`frame` (a partitioned table, or a plan over one) cut down to the partitions where one of
-    `keys` occurs. A literal condition on the partition columns, so Spark reads only those."""
+    `keys` occurs. A literal condition on the partition columns, so Spark reads only those.
+    The partitions are looked up in `index` (key and partition columns) when given: a cheaper
+    plan whose rows' partitions include those of `frame`'s."""
     if not partition_by:
         return frame
-    holding = frame.select(*key_columns, *partition_by).join(F.broadcast(keys), list(key_columns), "left_semi")
+    where = frame if index is None else index
+    holding = where.select(*key_columns, *partition_by).join(F.broadcast(keys), list(key_columns), "left_semi")
     found = [row.asDict() for row in holding.select(*partition_by).distinct().collect()]
     return frame.where(matches_any(found))
