@@ -36,8 +36,6 @@ log = logging.getLogger("sales_data_lake")
 # numbering on these, so a line carries nothing computed from its path.
 SPLIT = ["file_uri", "split_start"]
 NUMBERING_SCHEMA = "file_uri string, split_start long, path string, shift long, header_line int, header_text string"
-FILE_COLUMNS_SCHEMA = "path string, header_line int, header_text string"  # what `per_file` is given
-TEXT_LINES_SCHEMA = "path string, source_line int, raw_record string, header_line int, header_text string"
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,10 @@ class SplitNumbering:
 
 @dataclass(frozen=True)
 class TextFiles:
-    """The non-blank lines of the files read, numbered (TEXT_LINES_SCHEMA, or the columns
-    `per_file` gives instead of path, header_line and header_text); each file's first non-blank
-    line; the splits each file was read in; and the files that could not be read, with their
-    errors."""
+    """The non-blank lines of the files read, numbered: each with its file's columns (path,
+    header_line, header_text, or what `per_file` makes of them), source_line and raw_record;
+    each file's first non-blank line; the splits each file was read in; and the files that
+    could not be read, with their errors."""
 
     lines: DataFrame
     first_lines: dict[str, str]
@@ -113,20 +111,19 @@ def read_text_files(
 ) -> TextFiles:
     """The files' non-blank lines, each with its file's path and line number (see the module).
 
-    `per_file` turns a file's path, header_line and header_text (FILE_COLUMNS_SCHEMA) into the
-    columns its lines carry instead: computed once per split, not once per line.
+    `per_file` adds columns to a file's path, header_line and header_text for its lines to
+    carry: computed once per split (a few rows per file), not once per line.
     """
     counts, unreadable = count_splits_per_file(spark, uris)
     failed = {uri for uri, _ in unreadable}
     readable = [uri for uri in uris if uri not in failed]
     numbering = number_splits(counts)
+    splits = per_file(spark.createDataFrame([astuple(n) for n in numbering], NUMBERING_SCHEMA))
+    file_columns = [c for c in splits.columns if c not in (*SPLIT, "shift")]
     if not readable or not numbering:
-        empty = spark.createDataFrame([], TEXT_LINES_SCHEMA)
-        columns = per_file(empty.select("path", "header_line", "header_text")).columns
-        return TextFiles(per_file(empty).select(*columns, "source_line", "raw_record"), {}, {}, unreadable)
-    splits = spark.createDataFrame([astuple(n) for n in numbering], NUMBERING_SCHEMA)
-    file_columns = [c for c in per_file(splits.select("path", "header_line", "header_text")).columns]
-    lines = _numbered_rows(spark, readable).where(~is_blank(F.col("value"))).join(F.broadcast(per_file(splits)), SPLIT)
+        nothing = [F.lit(None).cast("int").alias("source_line"), F.lit(None).cast("string").alias("raw_record")]
+        return TextFiles(splits.select(*file_columns, *nothing), {}, {}, unreadable)
+    lines = _numbered_rows(spark, readable).where(~is_blank(F.col("value"))).join(F.broadcast(splits), SPLIT)
     numbered = lines.select(
         *file_columns,
         (F.col("row_id") + F.col("shift")).cast("int").alias("source_line"),
