@@ -177,7 +177,9 @@ class Bench:
         }
 
     def big_file(self, size_bytes: int, days: int) -> dict:
-        """The pipeline over one order file of more than `size_bytes` (see bench.big_file)."""
+        """The pipeline over one order file of more than `size_bytes` (see bench.big_file), then
+        over the same lines in their daily files: the time per line of each, side by side, and
+        their gold compared."""
         spec = BenchData(order_lines=order_lines_for(size_bytes), days=days)
         log(f"== one order file over {size_bytes / 1e9:.1f} GB ({spec.order_lines:,} order lines)")
         bronze, _ = write_bench_data(spec, self.data_dir / spec.folder_name(), log=log)
@@ -188,6 +190,13 @@ class Bench:
         measured, result = self.spark(lake, self.work_dir / "spark-big-file" / "run")
         records_in = sum(sum(o.values()) for o in result["outcomes"].values())
         split_files = {path.rsplit("/", 1)[-1]: n for path, n in result["split_files"].items()}
+        log("spark over the same lines in their daily files")
+        daily_lake = self.fresh_spark_lake("spark-big-file-daily", bronze)
+        daily_measured, daily = self.spark(daily_lake, self.work_dir / "spark-big-file-daily" / "run")
+        daily_records = sum(sum(o.values()) for o in daily["outcomes"].values())
+        agreement = compare_gold(
+            self.work_dir / "spark-big-file" / "run" / "gold", self.work_dir / "spark-big-file-daily" / "run" / "gold"
+        )
         return {
             "data": {**{k: str(v) for k, v in asdict(spec).items()}, "records_in": records_in},
             "machine": machine(),
@@ -197,6 +206,11 @@ class Bench:
             "records_read": result["records_per_file"].get(relative),
             "splits": split_files.get(relative.rsplit("/", 1)[-1], 1),
             "run": summarize("spark", measured, result, records_in),
+            "daily_files": {
+                "records_in": daily_records,
+                "run": summarize("spark", daily_measured, daily, daily_records),
+                "gold_agreement": [asdict(a) for a in agreement],
+            },
         }
 
     def save(self, name: str, report: dict) -> Path:
