@@ -122,11 +122,27 @@ def create_table_sql(table: CatalogTable) -> str:
     )
 
 
+def _external_catalog(spark: SparkSession) -> Any:
+    """The session's catalog of tables as stored (the Hive metastore, or Glue's Data Catalog on
+    Glue), asked directly: `spark.catalog.tableExists` and `DESCRIBE` also resolve the table as
+    a relation, 0.1-0.3 s a call against 0.01-0.03 s, and a run asks about fifty times."""
+    return spark._jsparkSession.sharedState().externalCatalog()
+
+
+def _registered_table(spark: SparkSession, qualified_name: str) -> Any | None:
+    """The catalog's entry for a table (a JVM CatalogTable), or None when it has none."""
+    database, name = qualified_name.split(".", 1)
+    external = _external_catalog(spark)
+    return external.getTable(database, name) if external.tableExists(database, name) else None
+
+
 def registered_location(spark: SparkSession, qualified_name: str) -> str | None:
-    if not spark.catalog.tableExists(qualified_name):
+    """Where the catalog has a table (its location as `DESCRIBE TABLE EXTENDED` shows it), or None."""
+    table = _registered_table(spark, qualified_name)
+    if table is None:
         return None
-    details = spark.sql(f"DESCRIBE TABLE EXTENDED {qualified_name}").collect()
-    return next((r.data_type for r in details if r.col_name == "Location"), None)
+    # As DESCRIBE shows it and the lake writes it: "my lake", not the URI's "my%20lake".
+    return str(java_gateway(spark).org.apache.spark.sql.catalyst.catalog.CatalogUtils.URIToString(table.location()))
 
 
 def create_or_replace(spark: SparkSession, table: CatalogTable, replace: bool = False) -> None:
@@ -153,10 +169,12 @@ def registered_partitions(spark: SparkSession, database: str, name: str) -> list
 
 def _listed_partitions(spark: SparkSession, database: str, name: str) -> dict[tuple[str, ...], Any]:
     """Every partition of a catalog table as Spark's catalog has it (a JVM object), by its values."""
-    external = spark._jsparkSession.sharedState().externalCatalog()
+    external = _external_catalog(spark)
     jvm = java_gateway(spark)
     found = external.listPartitions(database, name, jvm.scala.Option.empty()).iterator()
-    columns = [c.name for c in spark.catalog.listColumns(f"{database}.{name}") if c.isPartition]
+    columns = list(
+        jvm.scala.jdk.javaapi.CollectionConverters.asJava(external.getTable(database, name).partitionColumnNames())
+    )
     partitions = {}
     while found.hasNext():
         partition = found.next()

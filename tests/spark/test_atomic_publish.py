@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jobs.runtime.config import config_from_arguments
-from tests.helpers.spark import lake_tables
+from tests.helpers.spark import forget_catalog, lake_tables
 from transforms.contracts import GOLD_DAILY_SALES, SILVER_FX_RATES
 
 DAYS = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(8)]
@@ -95,3 +95,17 @@ def test_unpublished_snapshots_are_removed_after_the_retention_time(spark, tmp_p
     keep_all = lake_tables(spark, config_from_arguments({"lake_root": str(root)}), "writer")
     keep_all.write(fx_rates(spark, 4), SILVER_FX_RATES)
     assert len(list(snapshots.iterdir())) == 2  # the replaced one stays for the readers still on it
+
+
+def test_a_lake_in_a_folder_whose_name_needs_escaping_reads_what_it_published(spark, tmp_path):
+    # The catalog keeps locations as URIs ("my%20lake%20%2520"); the lake compares them with
+    # its own folder as DESCRIBE shows it ("my lake %20"), and a folder named "%20" is where the
+    # two spellings part: read the wrong one and the lake refuses its table as another lake's.
+    forget_catalog(spark)
+    lake = config_from_arguments({"lake_root": str(tmp_path / "my lake %20 é")})
+    tables = lake_tables(spark, lake)
+    tables.write(fx_rates(spark, 3), SILVER_FX_RATES)
+    tables.write(daily_sales(spark, 3), GOLD_DAILY_SALES)
+    assert {r.rate_to_usd for r in tables.read(SILVER_FX_RATES).collect()} == {Decimal(3)}
+    assert tables.read(GOLD_DAILY_SALES).count() == len(DAYS) * len(REGIONS)
+    forget_catalog(spark)
