@@ -18,7 +18,7 @@ from transforms.contracts import (
 
 EXACT = DecimalType(38, 10)
 
-# The silver columns the marts read (the job caches only these).
+# The silver columns the marts read of the order lines and returns (the job reads only these).
 ORDER_COLUMNS = (
     "order_id",
     "line_no",
@@ -84,10 +84,15 @@ def _returns_by(returns: DataFrame, *keys: str) -> DataFrame:
     )
 
 
-def sales_kpis_monthly(orders: DataFrame, returns: DataFrame) -> DataFrame:
-    """Monthly revenue, orders, AOV, new vs returning customers, return rate and growth."""
+# A month's own sales: what its order lines and the returns of them give, nothing else. The
+# monthly marts keep these for the months a run does not touch (jobs.gold.marts).
+MONTHLY_SALES_COLUMNS = ("month", "revenue_usd", "refunds_usd", "orders", "customers", "units", "returned_units")
+PRODUCT_SALES_COLUMNS = ("month", "product_sku", "units", "revenue_usd", "returned_units")
+
+
+def monthly_sales(orders: DataFrame, returns: DataFrame) -> DataFrame:
+    """Per month (`MONTHLY_SALES_COLUMNS`): revenue, refunds, orders, customers, units, returned units."""
     lines = orders.transform(with_month)
-    first_months = orders.groupBy("customer_id").agg(F.trunc(F.min("order_date"), "month").alias("first_month"))
     # One distinct count per aggregation: with several in one, Spark copies every line once per
     # distinct count (about twice as slow here).
     totals = lines.groupBy("month").agg(
@@ -95,23 +100,49 @@ def sales_kpis_monthly(orders: DataFrame, returns: DataFrame) -> DataFrame:
     )
     order_counts = lines.select("month", "order_id").distinct().groupBy("month").agg(F.count("*").alias("orders"))
     customer_counts = (
-        lines.select("month", "customer_id")
+        lines.where(F.col("customer_id").isNotNull())
+        .select("month", "customer_id")
         .distinct()
-        .join(first_months, "customer_id")
         .groupBy("month")
-        .agg(
-            F.count("*").alias("customers"),
-            F.count_if(F.col("first_month") == F.col("month")).alias("new_customers"),
-        )
+        .agg(F.count("*").alias("customers"))
     )
-    monthly = totals.join(order_counts, "month").join(customer_counts, "month")
+    return (
+        totals.join(order_counts, "month")
+        .join(customer_counts, "month")
+        .join(_returns_by(returns, "month"), "month", "left")
+        .withColumns(_zero_if_null("returned_units", "refunds_usd"))
+        .withColumns({"revenue_usd": F.col("revenue_usd").cast(MONEY), "refunds_usd": F.col("refunds_usd").cast(MONEY)})
+        .select(*MONTHLY_SALES_COLUMNS)
+    )
+
+
+def monthly_sales_published(kpis: DataFrame) -> DataFrame:
+    """The monthly sales a published `sales_kpis_monthly` was derived from (refunds are its
+    revenue less its net revenue, both exact in cents)."""
+    refunds = (F.col("revenue_usd") - F.col("net_revenue_usd")).cast(MONEY).alias("refunds_usd")
+    return kpis.select(*(refunds if name == "refunds_usd" else F.col(name) for name in MONTHLY_SALES_COLUMNS))
+
+
+def new_customers_by_month(orders: DataFrame) -> DataFrame:
+    """Per month, the customers whose first order is in it (every customer's whole history)."""
+    first_orders = orders.where(F.col("customer_id").isNotNull()).groupBy("customer_id").agg(F.min("order_date"))
+    month = F.trunc(F.col("min(order_date)"), "month").alias("month")
+    return first_orders.groupBy(month).agg(F.count("*").alias("new_customers"))
+
+
+def sales_kpis_monthly(orders: DataFrame, returns: DataFrame) -> DataFrame:
+    """Monthly revenue, orders, AOV, new vs returning customers, return rate and growth."""
+    return sales_kpis_from(monthly_sales(orders, returns), new_customers_by_month(orders))
+
+
+def sales_kpis_from(monthly: DataFrame, new_customers: DataFrame) -> DataFrame:
+    """The monthly KPIs of every month's sales (`monthly_sales`) and new customers."""
     previous_revenue = F.lag("revenue_usd").over(Window.orderBy("month"))
     return (
-        monthly.join(_returns_by(returns, "month"), "month", "left")
-        .withColumns(_zero_if_null("returned_units", "refunds_usd"))
+        monthly.join(new_customers, "month", "left")
+        .withColumns(_zero_if_null("new_customers"))
         .withColumns(
             {
-                "revenue_usd": F.col("revenue_usd").cast(MONEY),
                 "net_revenue_usd": (F.col("revenue_usd") - F.col("refunds_usd")).cast(MONEY),
                 "avg_order_value_usd": safe_ratio(F.col("revenue_usd"), F.col("orders")).cast(MONEY),
                 "returning_customers": F.col("customers") - F.col("new_customers"),
@@ -122,23 +153,41 @@ def sales_kpis_monthly(orders: DataFrame, returns: DataFrame) -> DataFrame:
     )
 
 
-def product_performance(orders: DataFrame, returns: DataFrame, products: DataFrame) -> DataFrame:
-    """Per product and month: units, revenue, returns, cost and gross margin; negative margins flagged."""
+def product_sales(orders: DataFrame, returns: DataFrame) -> DataFrame:
+    """Per month and product (`PRODUCT_SALES_COLUMNS`): units, revenue and returned units."""
     keys = ["month", "product_sku"]
     sales = (
         orders.transform(with_month)
         .groupBy(*keys)
         .agg(F.sum("quantity").cast("long").alias("units"), F.sum("line_amount_usd").alias("revenue_usd"))
     )
+    return (
+        sales.join(_returns_by(returns, *keys), keys, "left")
+        .withColumns(_zero_if_null("returned_units"))
+        .withColumn("revenue_usd", F.col("revenue_usd").cast(MONEY))
+        .select(*PRODUCT_SALES_COLUMNS)
+    )
+
+
+def product_sales_published(performance: DataFrame) -> DataFrame:
+    """The product sales a published `product_performance` was derived from."""
+    return performance.select(*PRODUCT_SALES_COLUMNS)
+
+
+def product_performance(orders: DataFrame, returns: DataFrame, products: DataFrame) -> DataFrame:
+    """Per product and month: units, revenue, returns, cost and gross margin; negative margins flagged."""
+    return product_performance_from(product_sales(orders, returns), products)
+
+
+def product_performance_from(sales: DataFrame, products: DataFrame) -> DataFrame:
+    """Product performance of every month's product sales (`product_sales`), costed at the
+    products' current unit cost."""
     catalog = F.broadcast(products.select("product_sku", "product_name", "category", "unit_cost_usd"))
     margin = F.col("revenue_usd") - F.col("cost_usd")
     return (
-        sales.join(_returns_by(returns, *keys), keys, "left")
-        .join(catalog, "product_sku", "left")
-        .withColumns(_zero_if_null("returned_units"))
+        sales.join(catalog, "product_sku", "left")
         .withColumns(
             {
-                "revenue_usd": F.col("revenue_usd").cast(MONEY),
                 "cost_usd": (F.col("units") * F.col("unit_cost_usd")).cast(MONEY),
                 "return_rate": safe_ratio(F.col("returned_units"), F.col("units"), 4).cast(RATIO),
             }

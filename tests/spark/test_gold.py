@@ -2,8 +2,17 @@ import datetime as dt
 from decimal import Decimal
 
 from chispa import assert_df_equality
+from pyspark.sql import functions as F
 
-from transforms.contracts import SILVER_ORDERS, SILVER_PRODUCTS, SILVER_RETURNS
+from jobs.gold.marts import Rebuild, Silver, build_product_performance, build_sales_kpis
+from transforms.contracts import (
+    GOLD_PRODUCT_PERFORMANCE,
+    GOLD_SALES_KPIS_MONTHLY,
+    SILVER_ORDERS,
+    SILVER_PRODUCTS,
+    SILVER_RETURNS,
+)
+from transforms.frames import conform_to_contract
 from transforms.gold import customer_ltv, daily_sales, product_performance, sales_kpis_monthly
 
 JAN1, JAN2, FEB3 = dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 2, 3)
@@ -110,3 +119,39 @@ def test_marts_of_an_empty_lake_are_empty(spark):
     returns = spark.createDataFrame([], SILVER_RETURNS.schema)
     assert daily_sales(orders, returns).count() == 0
     assert sales_kpis_monthly(orders, returns).count() == 0
+
+
+def test_monthly_marts_rebuilt_for_the_changed_months_equal_a_full_rebuild(spark):
+    """A late order line on 2 January is the run's only change, so February is kept as
+    published: yet C3 is no longer new there (its first order moves to January) while C4 still
+    is, and every month is costed at the products' new unit cost."""
+    products = spark.createDataFrame(
+        [("S1", "One", "audio", Decimal("10.00"), Decimal("12.00"), True, "f", 1, JAN1)], SILVER_PRODUCTS.schema
+    )
+    dearer = products.withColumn("unit_cost_usd", F.lit(Decimal("13.00")).cast("decimal(12,2)"))
+
+    def order_line(order_id, customer_id, day):
+        row = (order_id, 1, customer_id, "S3", "NA", "store", 2, Decimal("4.00"), Decimal(1), Decimal("8.00"), day)
+        return spark.createDataFrame([row], ORDER_COLUMNS)
+
+    orders = _orders(spark).unionByName(order_line("O7", "C4", FEB3))  # C4: new in February
+    before = Silver({SILVER_ORDERS: orders, SILVER_RETURNS: _returns(spark), SILVER_PRODUCTS: products})
+    after = Silver(
+        {
+            SILVER_ORDERS: orders.unionByName(order_line("O6", "C3", JAN2)),
+            SILVER_RETURNS: _returns(spark),
+            SILVER_PRODUCTS: dearer,
+        }
+    )
+    in_full, late_day = Rebuild(True), Rebuild(False, (str(JAN2),))
+    rebuilt = {}
+    for build, table in (
+        (build_sales_kpis, GOLD_SALES_KPIS_MONTHLY),
+        (build_product_performance, GOLD_PRODUCT_PERFORMANCE),
+    ):
+        published = conform_to_contract(build(before, in_full, None), table).localCheckpoint()
+        rebuilt[table] = conform_to_contract(build(after, late_day, published), table)
+        expected = conform_to_contract(build(after, in_full, None), table)
+        assert_df_equality(rebuilt[table], expected, ignore_row_order=True, ignore_nullable=True)
+    february = rebuilt[GOLD_SALES_KPIS_MONTHLY].where(F.month("month") == 2).first()
+    assert (february.customers, february.new_customers, february.returning_customers) == (3, 1, 2)
