@@ -17,6 +17,10 @@ COMMON_SETTINGS = {
     # an overflow in money arithmetic fails instead of becoming null. Pinned, so that a
     # platform default (Glue's, or a later Spark's) cannot change results silently.
     "spark.sql.ansi.enabled": "true",
+    # A condition on partition columns is sent to the catalog, one equality per value: over
+    # about 200 values Derby's metastore fails the read, and Glue's catalog takes at most 2,048
+    # characters of it. A longer IN list goes as its range; Spark keeps the values themselves.
+    "spark.sql.hive.metastorePartitionPruningInSetThreshold": "50",
 }
 
 # The JVM leaves methods over 8,000 bytes of bytecode to its interpreter, and Spark's generated

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from pyspark.sql import functions as F
+
 from jobs.silver.scope import partitions_holding
 from tests.helpers.spark import lake_tables
 from transforms.contracts import GOLD_DAILY_SALES
@@ -49,3 +51,16 @@ def test_no_key_found_reads_nothing_and_an_unpartitioned_frame_is_left_whole(spa
     none = spark.createDataFrame([("R9",)], "region string")
     assert partitions_holding(table, none, ["region"], ["order_date"]).inputFiles() == []
     assert partitions_holding(table, none, ["region"], []).count() == table.count()
+
+
+def test_a_condition_on_a_year_of_partitions_reads_just_those(spark, lake):
+    """A rebuild reads its daily marts' dates by name, a year of them: the catalog is asked for
+    their range (a list of 365 was refused), and Spark keeps the dates asked for."""
+    year = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    money = Decimal(1)
+    rows = [("ALL", "online", money, Decimal(0), money, 1, 1, money, day) for day in year]
+    tables = lake_tables(spark, lake)
+    tables.write(spark.createDataFrame(rows, GOLD_DAILY_SALES.schema), GOLD_DAILY_SALES)
+    every_other_day = year[::2]
+    read = tables.read(GOLD_DAILY_SALES).where(F.col("order_date").isin(every_other_day))
+    assert sorted(r.order_date for r in read.collect()) == every_other_day
