@@ -21,6 +21,9 @@ COMMON_SETTINGS = {
     # about 200 values Derby's metastore fails the read, and Glue's catalog takes at most 2,048
     # characters of it. A longer IN list goes as its range; Spark keeps the values themselves.
     "spark.sql.hive.metastorePartitionPruningInSetThreshold": "50",
+    # A condition the catalog still refuses (Derby cannot always compare a range of dates)
+    # lists all the table's partitions instead, and Spark picks them: slower, never wrong.
+    "spark.sql.hive.metastorePartitionPruningFallbackOnException": "true",
 }
 
 # The JVM leaves methods over 8,000 bytes of bytecode to its interpreter, and Spark's generated
