@@ -47,6 +47,11 @@ def service_levels(ctx: JobContext, published: list[TableContract], at: datetime
     return results
 
 
+def reads_all_of_silver(ctx: JobContext, marts: list[Mart], rebuild: Rebuild) -> bool:
+    """Whether every mart is built from all of silver: a full refresh, or a first run."""
+    return rebuild.full_refresh or not all(ctx.tables.exists(mart.table) for mart in marts)
+
+
 def published(ctx: JobContext, mart: Mart, rebuild: Rebuild) -> DataFrame | None:
     """The mart as published, for a mart that keeps the months a run does not touch."""
     if not mart.by_month or rebuild.full_refresh or not ctx.tables.exists(mart.table):
@@ -66,11 +71,12 @@ def main(ctx: JobContext) -> RunRecord:
             for change in ctx.changes.read(upstream, SilverChanges.from_json)
         ]
         nothing_changed = not changes and not ctx.config.full_refresh
-        silver = None if nothing_changed else read_silver(ctx, tables_read(marts))
+        rebuild = Rebuild(True) if ctx.config.full_refresh else Rebuild.of(changes)
+        cached = reads_all_of_silver(ctx, marts, rebuild)
+        silver = None if nothing_changed else read_silver(ctx, tables_read(marts), cached)
     if silver is None:  # committed after the step, so the run record holds its time
         ctx.run.metric("changed_order_dates", 0)
         return ctx.commit()
-    rebuild = Rebuild(True) if ctx.config.full_refresh else Rebuild.of(changes)
     if rebuild.full_refresh:  # a number either way: a full refresh is a metric of its own
         ctx.run.metric("full_refresh", 1)
     else:

@@ -125,8 +125,9 @@ def monthly_sales_published(kpis: DataFrame) -> DataFrame:
 
 def new_customers_by_month(orders: DataFrame) -> DataFrame:
     """Per month, the customers whose first order is in it (every customer's whole history)."""
-    first_orders = orders.where(F.col("customer_id").isNotNull()).groupBy("customer_id").agg(F.min("order_date"))
-    month = F.trunc(F.col("min(order_date)"), "month").alias("month")
+    customers = orders.where(F.col("customer_id").isNotNull()).groupBy("customer_id")
+    first_orders = customers.agg(F.min("order_date").alias("first_order_date"))
+    month = F.trunc("first_order_date", "month").alias("month")
     return first_orders.groupBy(month).agg(F.count("*").alias("new_customers"))
 
 
