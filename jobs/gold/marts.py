@@ -124,7 +124,7 @@ def month_by_month(
     alone): computed for the months rebuilt, and taken for the others from what the published
     mart was derived from (`published_base`). All of it from silver without a published mart."""
     orders, returns = orders_and_returns(silver)
-    if published is None or rebuild.full_refresh:
+    if published is None:
         return month_local(orders, returns)
     rebuilt = month_local(rebuild.in_months(orders), rebuild.in_months(returns))
     return rebuilt.unionByName(rebuild.other_months(published_base(published)))
