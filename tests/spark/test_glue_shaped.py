@@ -29,6 +29,7 @@ from jobs.runtime.cost import estimated_cost
 from jobs.runtime.entry import run_job
 from jobs.runtime.run_history import job_runs_table, run_figures_table
 from jobs.runtime.run_record import QualityVerdict, RunRecord
+from jobs.runtime.session import COMMON_SETTINGS
 from jobs.runtime.uris import local_path_of
 from local.runner.glue_run import CALLS_VARIABLE, THEN, GlueContextStandIn, JobStandIn, command_lines
 from local.sample.generator import GeneratorSettings, write_sample_lake
@@ -37,6 +38,13 @@ from tests.helpers.gold_truth import gold_differences
 from tests.helpers.infra_model import REPO, DeployedJob, deployed_jobs, rendered
 from tests.helpers.lineage import events_in, symlinked_tables
 from transforms.contracts import GOLD_TABLES, PRODUCTS_SOURCE, QUARANTINE_TABLES
+
+# Settings a Glue session may start with otherwise: the job sets its own on any platform.
+PLATFORM_DEFAULTS = {
+    "spark.sql.ansi.enabled": "false",
+    "spark.sql.hive.metastorePartitionPruningInSetThreshold": "1000",
+    "spark.sql.hive.metastorePartitionPruningFallbackOnException": "false",
+}
 
 PII_KEY = "glue-shaped-test-key"
 SECRET_NAME = "sdl-dev/pii-hash-key"
@@ -97,7 +105,8 @@ def run_in_process(job_module, argv: list[str], monkeypatch, main=None) -> tuple
 def test_glue_starts_each_job_with_its_own_identity_in_any_argument_order(
     spark, aws, glue_stand_ins, tmp_path, monkeypatch, order
 ):
-    spark.conf.set("spark.sql.ansi.enabled", "false")  # whatever the platform's default
+    for key, platform_default in PLATFORM_DEFAULTS.items():  # whatever the platform's defaults
+        spark.conf.set(key, platform_default)
     job = deployed_jobs()["sales_silver_to_gold"]
     arguments = local_arguments(job, tmp_path, put_secret(SECRET_NAME, PII_KEY))
     exit_code, opened = run_in_process(silver_to_gold, glue_command_line(job, arguments, "jr_7", order), monkeypatch)
@@ -112,7 +121,7 @@ def test_glue_starts_each_job_with_its_own_identity_in_any_argument_order(
         "",
     )
     assert ctx.config.gold_uri == f"file:{tmp_path}/s3/sdl-dev-gold-123456789012"
-    assert spark.conf.get("spark.sql.ansi.enabled") == "true"
+    assert {key: spark.conf.get(key) for key in COMMON_SETTINGS} == COMMON_SETTINGS
     assert recorded_calls(glue_stand_ins) == [
         ["GlueContext"],
         [

@@ -9,13 +9,11 @@ from decimal import Decimal
 import pytest
 from pyspark.sql import functions as F
 
-from jobs.runtime.session import COMMON_SETTINGS
 from jobs.silver.scope import partitions_holding
-from tests.helpers.spark import lake_tables
+from tests.helpers.spark import lake_tables, spark_settings
 from transforms.contracts import GOLD_DAILY_SALES
 
 DAYS = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(6)]
-IN_LIST_SENT_WHOLE_UP_TO = "spark.sql.hive.metastorePartitionPruningInSetThreshold"
 
 
 def published(spark, lake):
@@ -68,8 +66,5 @@ def test_a_condition_on_a_year_of_partitions_reads_just_those(spark, lake, value
     tables.write(spark.createDataFrame(rows, GOLD_DAILY_SALES.schema), GOLD_DAILY_SALES)
     every_other_day = year[::2]
     read = tables.read(GOLD_DAILY_SALES).where(F.col("order_date").isin(every_other_day))
-    spark.conf.set(IN_LIST_SENT_WHOLE_UP_TO, values_sent)
-    try:
+    with spark_settings(spark, {"spark.sql.hive.metastorePartitionPruningInSetThreshold": values_sent}):
         assert sorted(r.order_date for r in read.collect()) == every_other_day
-    finally:
-        spark.conf.set(IN_LIST_SENT_WHOLE_UP_TO, COMMON_SETTINGS[IN_LIST_SENT_WHOLE_UP_TO])
