@@ -174,7 +174,8 @@ class BronzeReader:
         # the records are scanned like any file's.
         paths, lines, texts = zip(*rows, strict=True)
         columns = {"path": (paths, pa.string()), "source_line": (lines, pa.int32()), "raw_record": (texts, pa.string())}
-        return self.spark.createDataFrame(pa.table({name: pa.array(v, t) for name, (v, t) in columns.items()})).localCheckpoint()
+        table = pa.table({name: pa.array(v, t) for name, (v, t) in columns.items()})
+        return self.spark.createDataFrame(table).localCheckpoint()
 
     def _unreadable_records(self, failures: list[tuple[str, Exception]]) -> list[tuple[str, int, str]]:
         """The one record standing for each file that could not be read, logged and kept in the run record."""
