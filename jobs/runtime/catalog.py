@@ -224,9 +224,11 @@ def publish_snapshot(
     snapshot_uri: str,
     written: list[Partition],
     drop: list[Partition],
-) -> None:
+) -> list[str]:
     """Point the catalog at a freshly written snapshot folder: the `written` partitions (or an
     unpartitioned table) at their folders in it; the `drop` partitions not written go away.
+    Returns the folders the table's data is in afterwards (each partition's, or the table's),
+    from the listing the publish makes anyway.
 
     Each partition (or an unpartitioned table) switches folders in one metastore update, so
     a reader sees it either as it was or as it is now, never half-written. The partitions
@@ -237,7 +239,7 @@ def publish_snapshot(
     name, keys = table.qualified_name, tuple(table.partition_by)
     if not keys:
         spark.sql(f"ALTER TABLE {name} SET LOCATION {sql_string(snapshot_uri)}")
-        return
+        return [snapshot_uri]
     registered = _listed_partitions(spark, table.database, table.name)
     moves = [(registered[p.values], f"{snapshot_uri}/{p.path}") for p in written if p.values in registered]
     if moves:
@@ -249,3 +251,8 @@ def publish_snapshot(
     gone = [p for p in drop if p.values in registered and p not in set(written)]
     if gone:
         spark.sql(f"ALTER TABLE {name} DROP IF EXISTS {', '.join(partition_clause(p) for p in gone)}")
+    replaced = {p.values for p in written} | {p.values for p in gone}
+    untouched = [
+        str(partition.location().toString()) for values, partition in registered.items() if values not in replaced
+    ]
+    return untouched + [f"{snapshot_uri}/{p.path}" for p in written]

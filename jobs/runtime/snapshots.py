@@ -13,11 +13,9 @@ import time
 
 from pyspark.sql import SparkSession
 
-from jobs.runtime.catalog import registered_location, registered_partitions
 from jobs.runtime.partitions import WHOLE_TABLE, Partition
 from jobs.runtime.storage import delete_path, list_files, list_folders
 from jobs.runtime.uris import plain, relative_to
-from transforms.contract_types import TableContract
 
 SNAPSHOTS = "_snapshots"
 
@@ -40,17 +38,10 @@ def _snapshot_of(location: str) -> str:
     return f"{head}/{SNAPSHOTS}/{rest.split('/', 1)[0]}" if rest else location
 
 
-def referenced_snapshots(spark: SparkSession, table: TableContract) -> set[str]:
-    location = registered_location(spark, table.qualified_name)
-    if location is None:
-        return set()
-    partitions = registered_partitions(spark, table.database, table.name) if table.partition_by else []
-    return {plain(_snapshot_of(location))} | {plain(_snapshot_of(p.location)) for p in partitions}
-
-
-def vacuum_snapshots(spark: SparkSession, table: TableContract, table_uri: str, retention_seconds: float) -> list[str]:
-    """Delete the table's snapshots nothing points at that are older than the retention."""
-    referenced = referenced_snapshots(spark, table)
+def vacuum_snapshots(spark: SparkSession, table_uri: str, locations: list[str], retention_seconds: float) -> list[str]:
+    """Delete the table's snapshots older than the retention that none of its `locations`
+    (where the catalog has its data: `publish_snapshot` returns them) lies in."""
+    referenced = {plain(_snapshot_of(location)) for location in locations}
     cutoff_ms = (time.time() - retention_seconds) * 1000
     deleted = []
     for folder in list_folders(spark, f"{table_uri}/{SNAPSHOTS}"):

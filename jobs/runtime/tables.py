@@ -113,10 +113,10 @@ class Tables:
         if whole_table and table.partition_by and self.exists(table):
             registered = registered_partitions(self.spark, table.database, table.name)
             drop = [Partition.at(table.partition_by, p.values) for p in registered]
-        publish_snapshot(self.spark, table, uri, snapshot, written, drop)
+        locations = publish_snapshot(self.spark, table, uri, snapshot, written, drop)
         self.run.outputs[table.qualified_name] = snapshot
         self.written_tables[uri] = table
-        vacuum_snapshots(self.spark, table, uri, self.config.snapshot_retention_seconds)
+        vacuum_snapshots(self.spark, uri, locations, self.config.snapshot_retention_seconds)
         return written
 
     def add_rows(self, rows: Sequence[tuple[object, ...]], table: TableContract) -> str:

@@ -9,6 +9,8 @@ import threading
 from decimal import Decimal
 from pathlib import Path
 
+from pyspark.sql import functions as F
+
 from jobs.runtime.config import config_from_arguments
 from tests.helpers.spark import forget_catalog, lake_tables
 from transforms.contracts import GOLD_DAILY_SALES, SILVER_FX_RATES
@@ -95,6 +97,24 @@ def test_unpublished_snapshots_are_removed_after_the_retention_time(spark, tmp_p
     keep_all = lake_tables(spark, config_from_arguments({"lake_root": str(root)}), "writer")
     keep_all.write(fx_rates(spark, 4), SILVER_FX_RATES)
     assert len(list(snapshots.iterdir())) == 2  # the replaced one stays for the readers still on it
+
+
+def test_a_snapshot_is_kept_while_any_partition_points_at_it(spark, tmp_path):
+    keep_none = config_from_arguments({"lake_root": str(tmp_path / "lake"), "snapshot_retention_seconds": "0"})
+    tables = lake_tables(spark, keep_none, "writer")
+    snapshots = Path(keep_none.table_uri(GOLD_DAILY_SALES)) / "_snapshots"
+    first, second = DAYS[0], DAYS[1]
+
+    def write(version, *days):
+        tables.write(daily_sales(spark, version).where(F.col("order_date").isin(*days)), GOLD_DAILY_SALES)
+        return sorted(p.name for p in snapshots.iterdir())
+
+    run = tables.run.run_id
+    assert write(1, first, second) == [f"{run}-1"]
+    assert write(2, second) == [f"{run}-1", f"{run}-2"]  # the first day is still in snapshot 1
+    assert write(3, first) == [f"{run}-2", f"{run}-3"]  # nothing points at snapshot 1 any more
+    revenue = spark.sql("SELECT order_date, max(revenue_usd) AS v FROM sales_gold.daily_sales GROUP BY 1").collect()
+    assert sorted((r.order_date, int(r.v)) for r in revenue) == [(first, 3), (second, 2)]
 
 
 def test_a_lake_in_a_folder_whose_name_needs_escaping_reads_what_it_published(spark, tmp_path):
