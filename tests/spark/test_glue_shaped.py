@@ -44,6 +44,7 @@ PLATFORM_DEFAULTS = {
     "spark.sql.ansi.enabled": "false",
     "spark.sql.hive.metastorePartitionPruningInSetThreshold": "1000",
     "spark.sql.hive.metastorePartitionPruningFallbackOnException": "false",
+    "spark.sql.constraintPropagation.enabled": "true",
 }
 
 PII_KEY = "glue-shaped-test-key"
