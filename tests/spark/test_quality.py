@@ -98,3 +98,12 @@ def test_every_table_has_a_suite_that_targets_only_its_columns():
             kwargs = expectation.configuration.kwargs
             columns = [kwargs["column"]] if "column" in kwargs else kwargs["column_list"]
             assert set(columns) <= set(suite.columns), (suite.name, columns)
+
+
+def test_a_validated_frame_is_left_uncached(spark):
+    """Validation reads the frame as it is and keeps no copy: Great Expectations' Spark source
+    caches every frame it validates, and nothing uncaches it, so each silver batch would sit
+    twice in the job's memory (a millions-row cache built at the cost of a whole scan)."""
+    df = silver_rows(spark, {}, {"line_no": 2})
+    assert run_suite(df, SILVER_ORDERS_SUITE).success
+    assert not df.is_cached
