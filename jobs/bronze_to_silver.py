@@ -42,7 +42,7 @@ def main(ctx: JobContext) -> RunRecord:
         for dataset in datasets:
             ctx.quality.check(batches[dataset.name].to_write(), dataset.suite)
             for check in dataset.cross_checks:
-                ctx.quality.check(check.frame(cleaned), check.suite)
+                ctx.quality.check_derived(check.frame(cleaned), check.suite)
     with ctx.step("write silver and quarantine"):
         # Quarantine first: a silver version a newer one beats is in quarantine before it
         # leaves silver, so a crash between the two can duplicate it for a moment (the rerun

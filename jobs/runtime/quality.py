@@ -12,6 +12,7 @@ from expectations.gate import Suite, SuiteResult, enforce, run_suite
 from jobs.runtime.config import LakeConfig
 from jobs.runtime.run_record import QualityVerdict, RunRecord
 from jobs.runtime.storage import write_text
+from jobs.runtime.tables import cached
 
 
 class QualityGate:
@@ -33,3 +34,10 @@ class QualityGate:
             seconds=round(time.time() - started, 2),
         )
         return enforce(result) if self.config.quality_mode == "enforce" else result
+
+    def check_derived(self, df: DataFrame, suite: Suite) -> SuiteResult:
+        """`check` for a frame computed from other tables (a join, an aggregate): computed
+        once, cached while its suite reads it. Each Spark job of a suite would compute it
+        again (the order lines' reference check at 18M lines: 72.7 s, cached 50.8 s)."""
+        with cached(df) as frame:
+            return self.check(frame, suite)

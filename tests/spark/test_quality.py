@@ -7,11 +7,15 @@ from pathlib import Path
 
 import great_expectations.expectations as gxe
 import pytest
+from pyspark.sql import functions as F
 
+from expectations.cross_table import order_reference_check
 from expectations.gate import QualityGateFailed, enforce, run_suite
-from expectations.suites import SILVER_ORDERS_SUITE, TABLE_SUITES, Suite
+from expectations.suites import REFERENCE_FLAGS_SUITE, SILVER_ORDERS_SUITE, TABLE_SUITES, Suite
 from jobs import silver_to_gold
 from jobs.runtime.entry import run_job
+from jobs.runtime.quality import QualityGate
+from jobs.runtime.run_record import RunRecord
 from tests.helpers.spark import lake_tables
 from transforms.contracts import GOLD_TABLES, SILVER_ORDERS, SILVER_TABLES
 
@@ -107,3 +111,47 @@ def test_a_validated_frame_is_left_uncached(spark):
     df = silver_rows(spark, {}, {"line_no": 2})
     assert run_suite(df, SILVER_ORDERS_SUITE).success
     assert not df.is_cached
+
+
+def test_the_reference_check_names_each_line_whose_unknown_customer_or_product_is_not_flagged(spark):
+    customers = spark.createDataFrame([("C1",), ("C2",)], "customer_id string")
+    products = spark.createDataFrame([("SKU-1",)], "product_sku string")
+    lines = silver_rows(
+        spark,
+        {},  # known customer and product
+        {"line_no": 2, "customer_id": "C9", "is_unknown_customer": True},  # unknown, flagged
+        {"line_no": 3, "customer_id": "C9"},  # unknown customer, not flagged
+        {"line_no": 4, "product_sku": "SKU-9"},  # unknown product, not flagged
+        {"line_no": 5, "product_sku": "SKU-9", "is_unknown_product": True},  # customer none (below)
+        {"order_id": "O2", "customer_id": "C2", "product_sku": "SKU-9", "is_unknown_product": True},
+    )
+    no_customer = F.when(F.col("line_no") == 5, None).otherwise(F.col("customer_id"))
+    check = order_reference_check(lines.withColumn("customer_id", no_customer), customers, products)
+    result = run_suite(check, REFERENCE_FLAGS_SUITE)
+    broken = {o.target: sorted(k["line_no"] for k in o.sample_keys) for o in result.outcomes if not o.success}
+    assert broken == {"unflagged_unknown_customer": [3, 5], "unflagged_unknown_product": [4]}
+
+
+def test_a_derived_check_frame_is_computed_once_for_its_whole_suite(spark, lake):
+    """A check frame is a join or an aggregate over other tables: each Spark job of its suite
+    would compute it again, and at millions of order lines each computation is a shuffle."""
+    computed = spark.sparkContext.accumulator(0)
+
+    def counted(order_id):  # no type hints: Spark would read them as a pandas UDF's
+        computed.add(1)
+        return True
+
+    # A filter every job of the suite runs, whatever columns it reads; non-deterministic, so
+    # Spark neither drops nor copies it.
+    every_row = F.udf(counted, "boolean").asNondeterministic()
+    rows = spark.createDataFrame([("O1", 1, False), ("O2", 1, False)], "order_id string, line_no int, flag boolean")
+    frame = rows.where(every_row("order_id")).select(
+        "order_id",
+        "line_no",
+        F.col("flag").alias("unflagged_unknown_customer"),
+        F.col("flag").alias("unflagged_unknown_product"),
+    )
+    gate = QualityGate(spark, lake, RunRecord("a_job", "run-1", "2026-01-01T00:00:00Z", "job-bookmark-enable"))
+    assert gate.check_derived(frame, REFERENCE_FLAGS_SUITE).success
+    assert computed.value == 2  # each of the two rows once
+    assert not frame.is_cached
