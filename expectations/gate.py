@@ -129,7 +129,8 @@ def run_suite(df: DataFrame, suite: Suite) -> SuiteResult:
     """Validate `df` against `suite`; failing rows are named by the table's primary key.
 
     Two passes: a pass/fail verdict for every expectation (Great Expectations computes the
-    aggregate ones together, in one scan), then the offending rows only for those that failed.
+    aggregate ones together, in 6 to 8 Spark jobs a suite), then the offending rows only for
+    those that failed.
     Asking every expectation for its unexpected rows up front costs about four times as many
     Spark jobs, on every run, for rows that are almost never there. Each pass reads `df` as
     it is (nothing is cached here): hand in a frame that is cheap to read again.
