@@ -81,16 +81,20 @@ def main(ctx: JobContext) -> RunRecord:
         ctx.run.metric("full_refresh", 1)
     else:
         ctx.run.metric("changed_order_dates", len(rebuild.dates))
-    with ctx.step("build gold"):
-        # Materialized here: validated, then written.
-        built = {
-            mart.table: mart.build(silver, rebuild, published(ctx, mart, rebuild)).localCheckpoint() for mart in marts
-        }
-    with ctx.step("validate gold"):
-        for mart in marts:
-            ctx.quality.check(built[mart.table], mart.suite)
-            for frame, suite in mart.checks(built[mart.table], silver, rebuild):
-                ctx.quality.check_derived(frame, suite)
+    try:
+        with ctx.step("build gold"):
+            # Materialized here: validated, then written (writing reads no silver).
+            built = {
+                mart.table: mart.build(silver, rebuild, published(ctx, mart, rebuild)).localCheckpoint()
+                for mart in marts
+            }
+        with ctx.step("validate gold"):
+            for mart in marts:
+                ctx.quality.check(built[mart.table], mart.suite)
+                for frame, suite in mart.checks(built[mart.table], silver, rebuild):
+                    ctx.quality.check_derived(frame, suite)
+    finally:
+        silver.release()
     with ctx.step("write gold"):
         for mart in marts:
             if mart.by_order_date:

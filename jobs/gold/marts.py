@@ -68,6 +68,11 @@ class Silver:
     def __getitem__(self, table: TableContract) -> DataFrame:
         return self.tables[table]
 
+    def release(self) -> None:
+        """Drop what `read_silver` cached: a session that runs more jobs gets the memory back."""
+        for frame in self.tables.values():
+            frame.unpersist()
+
 
 def read_silver(ctx: JobContext, tables: Sequence[TableContract], cached: bool) -> Silver:
     """The columns the marts read of silver. `cached` when every mart reads all of it (several

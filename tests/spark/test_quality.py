@@ -95,6 +95,18 @@ def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, c
     assert not (Path(lake.gold_uri) / "sales" / "daily_sales").exists(), "a failed gate must publish nothing"
 
 
+def test_the_gold_job_releases_the_silver_it_cached(spark, lake):
+    """A full build caches the silver columns its marts share; a session that runs more jobs
+    after it (the local runner runs every domain's jobs in one) must get that memory back."""
+    lake_tables(spark, lake, "seed").write(silver_rows(spark, {}, {"line_no": 2}), SILVER_ORDERS)
+    spark.catalog.clearCache()  # what earlier tests in this session left cached is not this job's
+
+    argv = ["--lake_root", str(Path(lake.bronze_uri).parent), "--full_refresh", "true"]
+    assert run_job(silver_to_gold.main, "silver_to_gold", argv=argv) == 0
+
+    assert spark._jsparkSession.sharedState().cacheManager().isEmpty()
+
+
 def test_every_table_has_a_suite_that_targets_only_its_columns():
     assert set(TABLE_SUITES) == {t.qualified_name for t in SILVER_TABLES + GOLD_TABLES}
     for suite in TABLE_SUITES.values():
