@@ -76,9 +76,15 @@ def test_a_warning_is_reported_but_does_not_stop_the_job(spark):
     assert not result.success and [w.expectation for w in result.warnings] == ["expect_column_values_to_be_between"]
 
 
+def nothing_cached(spark) -> bool:
+    """Whether the session holds no cached frame (PySpark asks only about a frame it is handed)."""
+    return bool(spark._jsparkSession.sharedState().cacheManager().isEmpty())
+
+
 def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, caplog):
     seeded = silver_rows(spark, {}, {"order_id": "O2", "quantity": -3, "line_amount_usd": Decimal("-15.00")})
     lake_tables(spark, lake, "seed").write(seeded, SILVER_ORDERS)
+    spark.catalog.clearCache()  # what earlier tests in this session left cached is not this job's
 
     # Seeded straight into silver, so no change record says which dates to rebuild: rebuild all.
     argv = ["--lake_root", str(Path(lake.bronze_uri).parent), "--full_refresh", "true"]
@@ -93,6 +99,7 @@ def test_seeded_violation_fails_the_gold_job_with_a_non_zero_exit(spark, lake, c
     failed = [o for o in result["outcomes"] if not o["success"]]
     assert {o["target"] for o in failed} >= {"units", "revenue_usd"}
     assert not (Path(lake.gold_uri) / "sales" / "daily_sales").exists(), "a failed gate must publish nothing"
+    assert nothing_cached(spark), "a failed gate still releases the silver the job cached"
 
 
 def test_the_gold_job_releases_the_silver_it_cached(spark, lake):
@@ -104,7 +111,7 @@ def test_the_gold_job_releases_the_silver_it_cached(spark, lake):
     argv = ["--lake_root", str(Path(lake.bronze_uri).parent), "--full_refresh", "true"]
     assert run_job(silver_to_gold.main, "silver_to_gold", argv=argv) == 0
 
-    assert spark._jsparkSession.sharedState().cacheManager().isEmpty()
+    assert nothing_cached(spark)
 
 
 def test_every_table_has_a_suite_that_targets_only_its_columns():
