@@ -27,7 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the benchmark")
     run.add_argument(
-        "--scales", type=int, nargs="*", default=[1_000_000, 5_000_000, 20_000_000], help="order lines per scale (none: skip)"
+        "--scales",
+        type=int,
+        nargs="*",
+        default=[1_000_000, 5_000_000, 20_000_000],
+        help="order lines per scale (none: skip)",
     )
     run.add_argument("--days", type=int, default=365, help="days of history (one file per dataset and day)")
     run.add_argument("--repeat", type=int, default=1, help="runs of each engine per scale (the median is reported)")
