@@ -70,22 +70,24 @@ def test_a_stale_source_breaches_freshness_and_the_summary_and_alarm_say_so(spar
 
 def test_each_runs_service_levels_are_added_to_its_domains_history_table(spark, lake):
     """Two runs, one breaching: the sales domain's history holds both runs' results, each run in
-    a file of its own, queryable by name; no other domain's history is written."""
-    for day in (STALE_DAY, dt.date.fromisoformat(LANDED_DAY)):
-        ctx = local_context("bronze_to_silver", lake, spark)
+    a file of its own, queryable by name; no other domain's history is written. Run ids say
+    nothing of order (Glue's are `jr_` and a hash; local ones sort by the second they start in),
+    so these two sort against the order they ran in, and the history orders by `checked_at`."""
+    for run_id, day in (("jr_b", STALE_DAY), ("jr_a", dt.date.fromisoformat(LANDED_DAY))):
+        ctx = local_context("bronze_to_silver", lake, spark, run_id=run_id)
         ctx.tables.write(order_line(spark, day), SILVER_ORDERS)
         landed = f"{lake.bronze_uri}/sales/orders/ingest_date={LANDED_DAY}/orders_{LANDED_DAY}.csv"
         ctx.run.inputs["sales/orders"] = [landed]
         keep_service_levels(ctx, service_levels(ctx, DATASETS))
         ctx.commit()
     history = spark.sql(
-        "SELECT run_id, product, property, met, measured, job FROM sales_ops.sla_history ORDER BY run_id, product"
+        "SELECT run_id, product, property, met, measured, job FROM sales_ops.sla_history ORDER BY checked_at, product"
     ).collect()
     assert [(r.product, r.property, r.met, r.measured, r.job) for r in history] == [
         ("sales_silver.orders", "freshness", False, "10 d", "bronze_to_silver"),
         ("sales_silver.orders", "freshness", True, "0 d", "bronze_to_silver"),
     ]
-    assert history[0].run_id < history[1].run_id
+    assert [r.run_id for r in history] == ["jr_b", "jr_a"]
     files = sorted(p.name for p in local_path_of(lake.table_uri(SLA_HISTORY_TABLES["sales"])).glob("*.parquet"))
-    assert files == [f"{r.run_id}.parquet" for r in history]
+    assert files == ["jr_a.parquet", "jr_b.parquet"]
     assert not spark.catalog.tableExists("customer_ops.sla_history")
