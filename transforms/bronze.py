@@ -12,7 +12,11 @@ from pyspark.sql.types import StringType, StructType
 from transforms.columns import any_of, csv_field_count
 
 CSV_DELIMITER = ","
-HEADER_COLUMNS = ("header_line", "header_names")  # of text files whose first line names the fields
+# What a CSV line takes from its file's header (its first non-blank line), for the source's
+# declared columns: the header's line number, how many fields it has, how many of the columns
+# it names, and each column's 1-based place in it (0 when it lacks the column). The reader
+# works them out once per file (`header_layout`), not once per line: a line only looks them up.
+HEADER_COLUMNS = ("header_line", "header_width", "header_matches", "header_positions")
 # The widest CSV record whose fields can be picked by the header's positions (wider ones are
 # WRONG_FIELD_COUNT unless their header is as wide: then the fields past it are ignored).
 MAX_CSV_FIELDS = 128
@@ -34,23 +38,25 @@ def is_blank(line: Column) -> Column:
     return F.trim(line) == ""
 
 
-def text_file_columns(files: DataFrame, source_prefix: str, header_delimiter: str | None = None) -> DataFrame:
+def text_file_columns(files: DataFrame, source_prefix: str, csv_columns: tuple[str, ...] | None = None) -> DataFrame:
     """A text file's own columns, from its path, header_line and header_text (see
-    jobs.runtime.text_files): its lineage and, given a `header_delimiter`, its first non-blank
-    line as field names (`header_names`) and that line's number. The reader computes them once
-    per file, and each line gets them by a join."""
-    header = {"header_names": header_names(_no_bom(F.col("header_text")), header_delimiter or "")}
-    return files.withColumns({**file_lineage(F.col("path"), source_prefix), **(header if header_delimiter else {})})
+    jobs.runtime.text_files): its lineage and, for a CSV source (`csv_columns`, its declared
+    columns), its header's layout (HEADER_COLUMNS). The reader computes them once per file,
+    and each line gets them by a join."""
+    files = files.withColumns(file_lineage(F.col("path"), source_prefix))
+    if csv_columns is None:
+        return files
+    return files.withColumns(header_layout(_no_bom(F.col("header_text")), csv_columns))
 
 
-def record_lines(lines: DataFrame, header_delimiter: str | None = None) -> DataFrame:
+def record_lines(lines: DataFrame, csv: bool = False) -> DataFrame:
     """Numbered lines with their file's columns (`text_file_columns`) -> the record lines' shape."""
     return lines.select(
         "source_file",
         "source_line",
         "ingest_date",
         _no_bom(F.col("raw_record")).alias("raw_record"),
-        *(HEADER_COLUMNS if header_delimiter else ()),
+        *(HEADER_COLUMNS if csv else ()),
     )
 
 
@@ -66,6 +72,19 @@ def header_names(header: Column, delimiter: str) -> Column:
     """A header line's fields as names: trimmed, unquoted, lower case."""
     fields = F.split(header, re.escape(delimiter), -1)
     return F.transform(fields, lambda f: F.lower(F.regexp_replace(f, NAME_PADDING, "")))
+
+
+def header_layout(header: Column, columns: tuple[str, ...], delimiter: str = CSV_DELIMITER) -> dict[str, Column]:
+    """A CSV header line read for `columns` (HEADER_COLUMNS but its line number): null for a
+    file without one. Meant for a file, not a line: comparing every name of a header with every
+    column took a quarter of the cleaning of 5M order lines when each line did it."""
+    names = header_names(header, delimiter)
+    wanted = F.array(*[F.lit(c) for c in columns])
+    return {
+        "header_width": F.size(names),
+        "header_matches": F.size(F.array_intersect(names, wanted)),
+        "header_positions": F.array(*[F.array_position(names, c) for c in columns]),
+    }
 
 
 def recognises_header(found: Column, columns: tuple[str, ...]) -> Column:
@@ -87,11 +106,11 @@ def header_drift(header: str, columns: tuple[str, ...], delimiter: str = CSV_DEL
 
 
 def csv_records(lines: DataFrame, columns: tuple[str, ...], delimiter: str = CSV_DELIMITER) -> DataFrame:
-    """CSV lines (with `header_names`, see explode_lines) -> one row per record: text columns named `columns`,
-    taken by the file's header names (any order; extra columns ignored), plus what the
-    reason rules need: `header_found` (the first line names at least half of `columns`),
-    `missing_columns` (of `columns`, how many the header lacks), `header_width` and
-    `field_count`.
+    """CSV lines (with their file's HEADER_COLUMNS laid out for `columns`, see `header_layout`)
+    -> one row per record: text columns named `columns`, taken by the file's header names (any
+    order; extra columns ignored), plus what the reason rules need: `header_found` (the first
+    line names at least half of `columns`), `missing_columns` (of `columns`, how many the
+    header lacks), `header_width` and `field_count`.
 
     A recognised header line is dropped; without one, every line is a record (and is
     quarantined as MISSING_HEADER: nothing is dropped or read into the wrong column). Missing
@@ -99,15 +118,11 @@ def csv_records(lines: DataFrame, columns: tuple[str, ...], delimiter: str = CSV
     is split on the delimiter, which gives the same fields at a fraction of the parser's
     cost; the parser reads only lines with quotes.
     """
-    names = F.col("header_names")
-    wanted = F.array(*[F.lit(c) for c in columns])
-    found = F.size(F.array_intersect(names, wanted))
+    found = F.col("header_matches")
     with_header = lines.withColumns(
         {
             "header_found": F.coalesce(recognises_header(found, columns), F.lit(False)),
             "missing_columns": F.lit(len(columns)) - F.coalesce(found, F.lit(0)),
-            "header_width": F.size(names),
-            **{f"_at_{c}": F.array_position(names, c) for c in columns},  # 1-based; 0 when absent
         }
     )
     records = with_header.where(~(F.col("header_found") & (F.col("source_line") == F.col("header_line"))))
@@ -125,13 +140,14 @@ def csv_records(lines: DataFrame, columns: tuple[str, ...], delimiter: str = CSV
         ),
     )
     kept = [c for c in lines.columns if c not in HEADER_COLUMNS]
+    place = F.col("header_positions")  # 1-based; 0 when absent
     return split.select(
         *kept,
         "header_found",
         "missing_columns",
         "header_width",
         csv_field_count(raw, delimiter).alias("field_count"),
-        *[F.nullif(F.get("_parts", F.col(f"_at_{c}") - 1), F.lit("")).alias(c) for c in columns],
+        *[F.nullif(F.get("_parts", F.get(place, i) - 1), F.lit("")).alias(c) for i, c in enumerate(columns)],
     )
 
 

@@ -46,7 +46,11 @@ def csv_field_count(line: Column, delimiter: str = ",") -> Column:
     no quote at all (nearly every line) just counts its delimiters; only the others pay for
     the regular expressions.
     """
-    delimiters = F.length(line) - F.length(F.replace(line, F.lit(delimiter), F.lit("")))
+    # Counted in bytes: a text's byte length is known, its length in characters is a walk
+    # through it (a tenth of the order lines' parsing when counted in characters).
+    removed = F.octet_length(line) - F.octet_length(F.replace(line, F.lit(delimiter), F.lit("")))
+    width = len(delimiter.encode())
+    delimiters = removed if width == 1 else (removed / width).cast("int")
     unquoted = F.regexp_replace(F.regexp_replace(line, r'"([^"]|"")*"', ""), '".*$', "")
     return F.when(line.contains('"'), F.size(F.split(unquoted, re.escape(delimiter), -1))).otherwise(delimiters + 1)
 

@@ -86,7 +86,9 @@ def record_rules() -> list[tuple[str, Column]]:
     return [
         (UNREADABLE_FILE, F.col("source_line") == UNREADABLE_LINE),
         ("BAD_ENCODING", raw.contains(REPLACEMENT_CHARACTER)),
-        ("RECORD_TOO_LONG", F.length(raw) > MAX_RECORD_CHARS),
+        # Characters are counted only in a record of more bytes than that: counting them walks
+        # the whole text, and a UTF-8 character is at least a byte.
+        ("RECORD_TOO_LONG", (F.octet_length(raw) > MAX_RECORD_CHARS) & (F.length(raw) > MAX_RECORD_CHARS)),
     ]
 
 

@@ -38,16 +38,19 @@ from transforms.frames import UNREADABLE_LINE, union_all
 log = logging.getLogger("sales_data_lake")
 
 LINES_SCHEMA = "source_file string, source_line int, ingest_date date, raw_record string"
-CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_names array<string>"
+CSV_LINES_SCHEMA = LINES_SCHEMA + ", header_line int, header_width int, header_matches int, header_positions array<int>"
 RECORD_ROWS_SCHEMA = "path string, source_line int, raw_record string"
 UNREADABLE_ROWS_SCHEMA = RECORD_ROWS_SCHEMA + ", header_line int, header_text string"
 
 
-def text_records(spark: SparkSession, uris: list[str], source_prefix: str, header_delimiter: str | None) -> TextFiles:
-    """Text files' lines as records with their lineage (and, given a `header_delimiter`, their
-    file's header names); what each line takes from its file is computed once per file."""
-    text = read_text_files(spark, uris, lambda files: text_file_columns(files, source_prefix, header_delimiter))
-    return replace(text, lines=record_lines(text.lines, header_delimiter))
+def text_records(
+    spark: SparkSession, uris: list[str], source_prefix: str, csv_columns: tuple[str, ...] | None = None
+) -> TextFiles:
+    """Text files' lines as records with their lineage (and, for a CSV source's declared
+    `csv_columns`, their file's header layout); what each line takes from its file is computed
+    once per file."""
+    text = read_text_files(spark, uris, lambda files: text_file_columns(files, source_prefix, csv_columns))
+    return replace(text, lines=record_lines(text.lines, csv=csv_columns is not None))
 
 
 def avro_rows(spark: SparkSession, uri: str) -> list[tuple[str, int, str]]:
@@ -106,16 +109,17 @@ class BronzeReader:
     def _text_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
         """Lines in splits (any file size, exact line numbers); a file whose bytes cannot be
         read becomes its one UNREADABLE_FILE record, with no header."""
-        delimiter = CSV_DELIMITER if source.file_format == "csv" else None
-        text = text_records(self.spark, uris, source.prefix, delimiter)
+        csv_columns = source.columns if source.file_format == "csv" else None
+        text = text_records(self.spark, uris, source.prefix, csv_columns)
         self.run.split_files.update({path: n for path, n in text.splits.items() if n > 1})
-        if delimiter:
+        if csv_columns is not None:
             self._record_header_drift(source, text.first_lines)
         if not text.unreadable:
             return text.lines
         rows = [(*record, None, None) for record in self._unreadable_records(text.unreadable)]
         unreadable = self.spark.createDataFrame(rows, UNREADABLE_ROWS_SCHEMA)
-        return text.lines.unionByName(record_lines(text_file_columns(unreadable, source.prefix, delimiter), delimiter))
+        csv = csv_columns is not None
+        return text.lines.unionByName(record_lines(text_file_columns(unreadable, source.prefix, csv_columns), csv))
 
     def _record_header_drift(self, source: BronzeSource, headers: dict[str, str]) -> None:
         """Keep, per CSV file, how its header (first non-blank line) differs from the source's

@@ -12,7 +12,7 @@ from jobs.runtime.config import LakeConfig
 from jobs.runtime.context import new_run_id
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.tables import Tables
-from transforms.bronze import CSV_DELIMITER, header_names
+from transforms.bronze import header_layout
 
 
 def forget_catalog(spark) -> None:
@@ -23,13 +23,14 @@ def forget_catalog(spark) -> None:
             spark.sql(f"DROP DATABASE IF EXISTS {database.name} CASCADE")
 
 
-def with_csv_header(lines: DataFrame) -> DataFrame:
-    """CSV lines as the reader gives them: each with its file's first line as header names."""
+def with_csv_header(lines: DataFrame, columns: tuple[str, ...]) -> DataFrame:
+    """CSV lines as the reader gives them for a source of `columns`: each with its file's first
+    line laid out as their header."""
     first = lines.groupBy("source_file").agg(
         F.min_by("raw_record", "source_line").alias("_header"), F.min("source_line").alias("header_line")
     )
-    named = lines.join(first, "source_file").withColumn("header_names", header_names(F.col("_header"), CSV_DELIMITER))
-    return named.drop("_header")
+    laid_out = first.withColumns(header_layout(F.col("_header"), columns)).drop("_header")
+    return lines.join(laid_out, "source_file")
 
 
 @contextmanager

@@ -5,7 +5,8 @@ from pyspark.sql import functions as F
 
 from jobs.runtime.bronze_reader import text_records
 from tests.helpers.spark import with_csv_header
-from transforms.bronze import CSV_DELIMITER, csv_records, header_drift, with_json_fields
+from transforms.bronze import csv_records, header_drift, with_json_fields
+from transforms.frames import MAX_RECORD_CHARS, with_reasons
 
 RELATIVE = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
 LINES = "source_file string, source_line int, ingest_date date, raw_record string"
@@ -33,22 +34,24 @@ def test_text_files_become_numbered_lines_with_lineage(spark, tmp_path):
     assert_df_equality(lines, expected, ignore_row_order=True, ignore_nullable=True)
 
 
-def test_csv_lines_carry_their_files_header_names_and_its_line(spark, tmp_path):
+def test_csv_lines_carry_their_files_header_laid_out_for_the_sources_columns(spark, tmp_path):
     uris = landed(spark, tmp_path, {"a.csv": '\n\ufeff "H1" ,h2\r\n1,a\n'.encode(), "b.csv": b""})
-    lines = text_records(spark, uris, "sales/orders", CSV_DELIMITER).lines
-    assert [tuple(r) for r in lines.select("source_line", "raw_record", "header_line", "header_names").collect()] == [
-        (2, ' "H1" ,h2', 2, ["h1", "h2"]),
-        (3, "1,a", 2, ["h1", "h2"]),
+    lines = text_records(spark, uris, "sales/orders", ("h2", "h3", "h1")).lines
+    header = ["source_line", "raw_record", "header_line", "header_width", "header_matches", "header_positions"]
+    assert [tuple(r) for r in lines.select(*header).collect()] == [
+        (2, ' "H1" ,h2', 2, 2, 2, [2, 0, 1]),
+        (3, "1,a", 2, 2, 2, [2, 0, 1]),
     ]
 
 
-def _csv(spark, *texts, source="f.csv"):
+def _csv(spark, columns, *texts, source="f.csv"):
     rows = [(source, n, dt.date(2026, 1, 2), t) for n, t in enumerate(texts, 1)]
-    return with_csv_header(spark.createDataFrame(rows, LINES))
+    return with_csv_header(spark.createDataFrame(rows, LINES), columns)
 
 
 def test_csv_fields_are_taken_by_the_headers_names_split_and_counted(spark):
-    out = csv_records(_csv(spark, "second,first", "a,b", 'x,"y,z"', "only", "p,q,r"), ("first", "second"))
+    columns = ("first", "second")
+    out = csv_records(_csv(spark, columns, "second,first", "a,b", 'x,"y,z"', "only", "p,q,r"), columns)
     expected = spark.createDataFrame(
         [
             (2, "a,b", True, 0, 2, 2, "b", "a"),
@@ -64,12 +67,13 @@ def test_csv_fields_are_taken_by_the_headers_names_split_and_counted(spark):
 
 
 def test_without_a_recognisable_header_every_line_is_a_record_and_missing_columns_are_counted(spark):
-    no_header = csv_records(_csv(spark, "a,b", "c,d"), ("first", "second"))
+    no_header = csv_records(_csv(spark, ("first", "second"), "a,b", "c,d"), ("first", "second"))
     assert [(r.source_line, r.header_found, r.first) for r in no_header.orderBy("source_line").collect()] == [
         (1, False, None),
         (2, False, None),
     ]
-    extra_and_missing = csv_records(_csv(spark, "first,extra,third", "a,b,c"), ("first", "second", "third"))
+    columns = ("first", "second", "third")
+    extra_and_missing = csv_records(_csv(spark, columns, "first,extra,third", "a,b,c"), columns)
     row = extra_and_missing.collect()[0]
     assert (row.header_found, row.missing_columns, row.header_width, row.first, row.second, row.third) == (
         True,
@@ -97,7 +101,7 @@ def test_lines_without_quotes_split_exactly_as_spark_parses_them(spark):
         "a, ,c",
     ]
     columns = ("f1", "f2", "f3")
-    lines = _csv(spark, ",".join(columns), *tricky)
+    lines = _csv(spark, columns, ",".join(columns), *tricky)
     schema = ", ".join(f"{c} STRING" for c in columns)
     by_parser = (
         lines.where("source_line > 1")
@@ -141,3 +145,11 @@ def test_a_json_line_is_one_object_only_when_nothing_follows_it(spark):
         (True, "5"),
     ]
     assert [r.has_wrong_types for r in out][-1] is True
+
+
+def test_a_record_is_too_long_by_its_characters_not_its_bytes(spark):
+    limit = MAX_RECORD_CHARS
+    texts = {1: "a" * limit, 2: "a" * (limit + 1), 3: "ä" * limit, 4: "ä" * (limit + 1)}  # ä is two bytes
+    lines = spark.createDataFrame([("f", n, dt.date(2026, 1, 2), t) for n, t in texts.items()], LINES)
+    reasons = {r.source_line: r.reject_reason for r in with_reasons(lines, []).collect()}
+    assert reasons == {1: None, 2: "RECORD_TOO_LONG", 3: None, 4: "RECORD_TOO_LONG"}

@@ -58,6 +58,12 @@ def test_csv_field_count_ignores_delimiters_inside_quotes(spark):
     assert [r[0] for r in df.select(csv_field_count(F.col("v"))).collect()] == [3, 3, 3, 1, 3]
 
 
+def test_csv_field_count_counts_fields_of_any_characters_by_any_delimiter(spark):
+    df = _one_column(spark, ["ä,ö,ü", "€,,😀", "ä||ö||ü", "a|b||c"])
+    assert [r[0] for r in df.select(csv_field_count(F.col("v"))).collect()] == [3, 3, 1, 1]
+    assert [r[0] for r in df.select(csv_field_count(F.col("v"), "||")).collect()] == [1, 1, 3, 2]
+
+
 def test_first_matching_code_takes_the_first_rule_that_holds(spark):
     df = spark.createDataFrame([(1,), (5,), (50,), (None,)], "n int")
     rules = [("SMALL", F.col("n") < 3), ("LARGE", F.col("n") > 10), ("MISSING", F.col("n").isNull())]

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from jobs.runtime.bronze_reader import text_records
 from local.catalog.schema_inference import UnreadableFile, infer_file
 from tests.bad_input.counting import editor_line_numbers
-from transforms.bronze import CSV_DELIMITER
 from transforms.contracts import ORDER_FILE_COLUMNS
 from transforms.customers import customers_with_reasons
 from transforms.orders import orders_with_reasons
@@ -52,7 +51,7 @@ def landed(spark, tmp_path: Path, data: bytes, name: str = "f.csv", header: bool
     path = tmp_path / PREFIX / "ingest_date=2026-01-05" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return text_records(spark, [f"file:{path}"], PREFIX, CSV_DELIMITER if header else None).lines
+    return text_records(spark, [f"file:{path}"], PREFIX, ORDER_FILE_COLUMNS if header else None).lines
 
 
 def record_line_numbers(data: bytes) -> list[int]:

@@ -6,6 +6,7 @@ from pyspark.sql import functions as F
 
 from tests.helpers.cleaning import clean_orders
 from tests.helpers.spark import with_csv_header
+from transforms.contracts import ORDER_FILE_COLUMNS
 from transforms.frames import SUPERSEDED, accepted, to_quarantine
 from transforms.orders import with_reference_flags
 
@@ -16,7 +17,8 @@ GOOD = "O1,1,C1,SKU-1,2026-01-05T01:30:00+02:00, emea ,Online,3,12.50,eur"
 def _lines(spark, records, ingest=dt.date(2026, 1, 5), source="f1.csv"):
     rows = [(source, n, ingest, text) for n, text in enumerate([HEADER, *records], start=1)]
     return with_csv_header(
-        spark.createDataFrame(rows, "source_file string, source_line int, ingest_date date, raw_record string")
+        spark.createDataFrame(rows, "source_file string, source_line int, ingest_date date, raw_record string"),
+        ORDER_FILE_COLUMNS,
     )
 
 

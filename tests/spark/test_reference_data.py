@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from tests.helpers.cleaning import clean_customers, clean_fx_rates, clean_products, clean_returns
 from tests.helpers.spark import with_csv_header
+from transforms.contracts import FX_FILE_COLUMNS
 from transforms.frames import SUPERSEDED, accepted, rejected
 
 KEY = "test-key"
@@ -89,7 +90,7 @@ def test_fx_rates_are_typed_and_a_later_correction_wins(spark):
     day2 = _records(
         spark, "rate_date,currency,rate_to_usd", "2026-01-05,EUR,1.0812", day=dt.date(2026, 1, 6), source="g"
     )
-    out = clean_fx_rates(with_csv_header(day1.unionByName(day2)))
+    out = clean_fx_rates(with_csv_header(day1.unionByName(day2), FX_FILE_COLUMNS))
     reasons = {(r.source_file, r.source_line): r.reject_reason for r in out.collect()}
     assert reasons == {("f", 2): SUPERSEDED, ("f", 3): "BAD_RATE", ("f", 4): "UNKNOWN_CURRENCY", ("g", 2): None}
     assert [r.rate_to_usd for r in accepted(out).collect()] == [Decimal("1.08120000")]
