@@ -29,14 +29,18 @@ def _land(lake, day, text):
 
 
 def test_bronze_lines_carry_file_line_and_ingest_date(spark, lake):
-    _land(lake, "2026-01-02", "h\na\n\nb\n")
+    _land(lake, "2026-01-02", "line_no,Order_ID,extra\na\n\nb\n")
     ctx = local_context("test", lake, spark)
     rows = sorted(ctx.bronze.read(ORDERS_SOURCE).collect())
     file = "sales/orders/ingest_date=2026-01-02/orders_2026-01-02.csv"
-    assert [tuple(r) for r in rows] == [  # CSV lines also carry their file's header names
-        (file, 1, dt.date(2026, 1, 2), "h", 1, ["h"]),
-        (file, 2, dt.date(2026, 1, 2), "a", 1, ["h"]),
-        (file, 4, dt.date(2026, 1, 2), "b", 1, ["h"]),
+    # CSV lines also carry their file's header laid out for the source's columns: its line,
+    # width, how many of the columns it names, and where each stands in it (0: nowhere).
+    places = [{"order_id": 2, "line_no": 1}.get(column, 0) for column in ORDERS_SOURCE.columns]
+    header = (1, 3, 2, places)
+    assert [tuple(r) for r in rows] == [
+        (file, 1, dt.date(2026, 1, 2), "line_no,Order_ID,extra", *header),
+        (file, 2, dt.date(2026, 1, 2), "a", *header),
+        (file, 4, dt.date(2026, 1, 2), "b", *header),
     ]
 
 
