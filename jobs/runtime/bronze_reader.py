@@ -109,16 +109,16 @@ class BronzeReader:
     def _text_records(self, source: BronzeSource, uris: list[str]) -> DataFrame:
         """Lines in splits (any file size, exact line numbers); a file whose bytes cannot be
         read becomes its one UNREADABLE_FILE record, with no header."""
-        csv_columns = source.columns if source.file_format == "csv" else None
+        csv = source.file_format == "csv"
+        csv_columns = source.columns if csv else None
         text = text_records(self.spark, uris, source.prefix, csv_columns)
         self.run.split_files.update({path: n for path, n in text.splits.items() if n > 1})
-        if csv_columns is not None:
+        if csv:
             self._record_header_drift(source, text.first_lines)
         if not text.unreadable:
             return text.lines
         rows = [(*record, None, None) for record in self._unreadable_records(text.unreadable)]
         unreadable = self.spark.createDataFrame(rows, UNREADABLE_ROWS_SCHEMA)
-        csv = csv_columns is not None
         return text.lines.unionByName(record_lines(text_file_columns(unreadable, source.prefix, csv_columns), csv))
 
     def _record_header_drift(self, source: BronzeSource, headers: dict[str, str]) -> None:
