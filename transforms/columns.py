@@ -49,8 +49,7 @@ def csv_field_count(line: Column, delimiter: str = ",") -> Column:
     # Counted in bytes: a text's byte length is known, its length in characters is a walk
     # through it.
     removed = F.octet_length(line) - F.octet_length(F.replace(line, F.lit(delimiter), F.lit("")))
-    width = len(delimiter.encode())
-    delimiters = removed if width == 1 else (removed / width).cast("int")
+    delimiters = (removed / len(delimiter.encode())).cast("int")
     unquoted = F.regexp_replace(F.regexp_replace(line, r'"([^"]|"")*"', ""), '".*$', "")
     return F.when(line.contains('"'), F.size(F.split(unquoted, re.escape(delimiter), -1))).otherwise(delimiters + 1)
 
