@@ -14,6 +14,7 @@ from jobs.runtime import sla
 from jobs.runtime.config import LAKE_ARGUMENTS, job_identity
 from jobs.runtime.context import JobContext
 from jobs.runtime.entry import run_job
+from jobs.runtime.materialize import checkpointed
 from jobs.runtime.run_record import RunRecord, SlaResult
 from jobs.service_levels import keep as keep_service_levels
 from jobs.silver.steps import SilverChanges
@@ -85,7 +86,7 @@ def main(ctx: JobContext) -> RunRecord:
         with ctx.step("build gold"):
             # Materialized here: validated, then written (writing reads no silver).
             built = {
-                mart.table: mart.build(silver, rebuild, published(ctx, mart, rebuild)).localCheckpoint()
+                mart.table: checkpointed(mart.build(silver, rebuild, published(ctx, mart, rebuild)))
                 for mart in marts
             }
         with ctx.step("validate gold"):

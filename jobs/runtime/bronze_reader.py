@@ -21,6 +21,7 @@ from pyspark.sql import functions as F
 
 from jobs.runtime.config import LakeConfig
 from jobs.runtime.inputs import Inputs
+from jobs.runtime.materialize import checkpointed
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.storage import list_files, read_bytes
 from jobs.runtime.text_files import TextFiles, read_text_files
@@ -179,7 +180,7 @@ class BronzeReader:
         paths, lines, texts = zip(*rows, strict=True)
         columns = {"path": (paths, pa.string()), "source_line": (lines, pa.int32()), "raw_record": (texts, pa.string())}
         table = pa.table({name: pa.array(v, t) for name, (v, t) in columns.items()})
-        return self.spark.createDataFrame(table).localCheckpoint()
+        return checkpointed(self.spark.createDataFrame(table))
 
     def _unreadable_records(self, failures: list[tuple[str, Exception]]) -> list[tuple[str, int, str]]:
         """The one record standing for each file that could not be read, logged and kept in the run record."""

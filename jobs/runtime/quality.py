@@ -10,9 +10,9 @@ from pyspark.sql import DataFrame, SparkSession
 
 from expectations.gate import Suite, SuiteResult, enforce, run_suite
 from jobs.runtime.config import LakeConfig
+from jobs.runtime.materialize import cached
 from jobs.runtime.run_record import QualityVerdict, RunRecord
 from jobs.runtime.storage import write_text
-from jobs.runtime.tables import cached
 
 
 class QualityGate:

@@ -4,8 +4,7 @@ then points at (readers never see a half-written partition), merged by lineage."
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -21,6 +20,7 @@ from jobs.runtime.catalog import (
     registered_partitions,
 )
 from jobs.runtime.config import ConfigError, LakeConfig
+from jobs.runtime.materialize import cached
 from jobs.runtime.partitions import WHOLE_TABLE, Partition
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
@@ -29,19 +29,6 @@ from jobs.runtime.uris import within
 from transforms.columns import matches_any
 from transforms.contract_types import LINEAGE, TableContract
 from transforms.frames import conform_to_contract
-
-
-@contextmanager
-def cached(df: DataFrame) -> Iterator[DataFrame]:
-    """`df` cached while the block runs; a frame the caller cached stays cached after it."""
-    if df.is_cached:
-        yield df
-        return
-    df = df.cache()
-    try:
-        yield df
-    finally:
-        df.unpersist()
 
 
 class Tables:

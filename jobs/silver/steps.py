@@ -12,6 +12,7 @@ from pyspark.sql import DataFrame
 
 from jobs.runtime import sla
 from jobs.runtime.context import JobContext
+from jobs.runtime.materialize import checkpointed
 from jobs.runtime.partitions import Partition
 from jobs.runtime.run_record import Ledger, SlaResult
 from jobs.silver.datasets import Cleaned, Cleaning, Dataset, published_upstream
@@ -60,12 +61,12 @@ def clean_all(ctx: JobContext, datasets: list[Dataset], landed: dict[str, DataFr
             # lineage): parse it once. Spark would also push the keys' not-null checks down
             # into the parsing, one copy of the parser per field, past the JVM's 64 KB method
             # limit. (A first run has no silver: those reads drop out of the plan.)
-            cleaned = cleaned.localCheckpoint()
+            cleaned = checkpointed(cleaned)
             rivals = partitions_holding(silver, good_keys(cleaned, keys), keys, dataset.table.partition_by)
         newest_first = dataset.newest_first() if dataset.newest_first else None
-        ranked = rank_against_silver(cleaned, rivals, keys, newest_first).localCheckpoint()
+        ranked = checkpointed(rank_against_silver(cleaned, rivals, keys, newest_first))
         kept = kept_silver(ranked, silver)
-        refreshed = (dataset.refresh(kept, upstream) if dataset.refresh else kept.limit(0)).localCheckpoint()
+        refreshed = checkpointed(dataset.refresh(kept, upstream) if dataset.refresh else kept.limit(0))
         batches[dataset.name] = Batch(ranked, refreshed, current_silver(kept, refreshed, ranked))
     return Cleaned(batches, published)
 
