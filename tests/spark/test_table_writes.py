@@ -1,0 +1,35 @@
+"""Writing a partitioned table: one file per partition, the files shared among the session's
+shuffle partitions' tasks however few rows there are (adaptive execution would give a small
+table's rows to one task, which writes every file in turn on one core)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from jobs.runtime.tables import write_tasks
+from tests.helpers.spark import lake_tables
+from transforms.contracts import GOLD_DAILY_SALES
+
+DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=n) for n in range(12)]
+
+
+def test_a_small_partitioned_write_is_spread_over_the_shuffle_partitions_one_file_per_partition(spark, lake):
+    money = Decimal("2.50")
+    rows = [(region, "online", money, Decimal(0), money, 1, 1, money, day) for day in DAYS for region in ("EU", "US")]
+    tables = lake_tables(spark, lake)
+
+    written = tables.write(spark.createDataFrame(rows, GOLD_DAILY_SALES.schema), GOLD_DAILY_SALES)
+
+    assert sorted(p.values[0] for p in written) == [d.isoformat() for d in DAYS]
+    snapshot = Path(tables.run.outputs[GOLD_DAILY_SALES.qualified_name].removeprefix("file:"))
+    files = sorted(snapshot.glob("order_date=*/*.parquet"))
+    assert sorted(f.parent.name for f in files) == [f"order_date={d.isoformat()}" for d in DAYS]
+    # A file's name carries the number of the task that wrote it: part-00001-<job>.snappy.parquet.
+    tasks = {re.match(r"part-(\d+)-", f.name).group(1) for f in files}  # type: ignore[union-attr]
+    assert write_tasks(spark) == 2
+    assert len(tasks) == 2
+    read_back = tables.read(GOLD_DAILY_SALES).groupBy("order_date").count().collect()
+    assert sorted((r.order_date, r["count"]) for r in read_back) == [(d, 2) for d in DAYS]
