@@ -167,11 +167,11 @@ class Tables:
 
 
 def write_tasks(spark: SparkSession) -> int:
-    """How many tasks write a partitioned table: each partition's rows go to one of them (one file
-    per partition), so the session's shuffle partitions, whatever the rows weigh. Left to
-    itself, adaptive execution packs a small table's rows (a quarantine's, a year of 20,000
-    order lines) into one task, which then opens, writes and closes every partition's file in
-    turn on one core: about 9 ms a file, one core idle."""
+    """How many tasks write a partitioned table, however few its rows: the session's shuffle
+    partitions. Each partition's rows all go to one task, so each partition is still one file.
+    Left to itself, adaptive execution packs a small table's rows (a quarantine's, a year of
+    20,000 order lines) into one task, which opens, writes and closes every partition's file
+    in turn on one core, about 9 ms a file, while the other cores wait."""
     return int(spark.conf.get("spark.sql.shuffle.partitions") or 1)
 
 

@@ -5,7 +5,6 @@ table's rows to one task, which writes every file in turn on one core)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def test_a_small_partitioned_write_is_spread_over_the_shuffle_partitions_one_fil
     files = sorted(snapshot.glob("order_date=*/*.parquet"))
     assert sorted(f.parent.name for f in files) == [f"order_date={d.isoformat()}" for d in DAYS]
     # A file's name carries the number of the task that wrote it: part-00001-<job>.snappy.parquet.
-    tasks = {re.match(r"part-(\d+)-", f.name).group(1) for f in files}  # type: ignore[union-attr]
+    tasks = {f.name.split("-")[1] for f in files}
     assert write_tasks(spark) == 2
     assert len(tasks) == 2
     read_back = tables.read(GOLD_DAILY_SALES).groupBy("order_date").count().collect()
