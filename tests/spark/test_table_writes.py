@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jobs.runtime.tables import write_tasks
-from tests.helpers.spark import lake_tables
+from tests.helpers.spark import lake_tables, spark_settings
 from transforms.contracts import GOLD_DAILY_SALES
 
 DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=n) for n in range(12)]
@@ -20,7 +20,10 @@ def test_a_small_partitioned_write_is_spread_over_the_shuffle_partitions_one_fil
     rows = [(region, "online", money, Decimal(0), money, 1, 1, money, day) for day in DAYS for region in ("EU", "US")]
     tables = lake_tables(spark, lake)
 
-    written = tables.write(spark.createDataFrame(rows, GOLD_DAILY_SALES.schema), GOLD_DAILY_SALES)
+    # Other tests' sessions set their own number (the suite shares one session): two here.
+    with spark_settings(spark, {"spark.sql.shuffle.partitions": "2"}):
+        assert write_tasks(spark) == 2
+        written = tables.write(spark.createDataFrame(rows, GOLD_DAILY_SALES.schema), GOLD_DAILY_SALES)
 
     assert sorted(p.values[0] for p in written) == [d.isoformat() for d in DAYS]
     snapshot = Path(tables.run.outputs[GOLD_DAILY_SALES.qualified_name].removeprefix("file:"))
@@ -28,7 +31,6 @@ def test_a_small_partitioned_write_is_spread_over_the_shuffle_partitions_one_fil
     assert sorted(f.parent.name for f in files) == [f"order_date={d.isoformat()}" for d in DAYS]
     # A file's name carries the number of the task that wrote it: part-00001-<job>.snappy.parquet.
     tasks = {f.name.split("-")[1] for f in files}
-    assert write_tasks(spark) == 2
     assert len(tasks) == 2
     read_back = tables.read(GOLD_DAILY_SALES).groupBy("order_date").count().collect()
     assert sorted((r.order_date, r["count"]) for r in read_back) == [(d, 2) for d in DAYS]
