@@ -351,7 +351,7 @@ class DuckDBLake:
         self.table(
             f"quarantine_{dataset}",
             f"""SELECT reject_reason, raw_record, nullif({record_key}, '') AS record_key, source_file, source_line,
-                       '{dataset}' AS dataset, ingest_date
+                       ingest_date, '{dataset}' AS dataset, strftime(ingest_date, '%Y-%m') AS ingest_month
                 FROM {dataset}_ranked WHERE reject_reason IS NOT NULL""",
         )
 

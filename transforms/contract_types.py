@@ -60,6 +60,10 @@ class TableContract:
     consumers: tuple[str, ...] = ()  # who reads the product (tables, analysts' queries)
     inputs: tuple[str, ...] = ()  # the products it is built from (database.table)
     readers: tuple[str, ...] = ()  # roles besides its domain's producer that may read it
+    # Columns computed from the others where a row comes without them: column -> Spark SQL
+    # expression. A coarse partition column (a month from a date) is one, so the rows need not
+    # carry it, and a table written before the column existed still reads whole.
+    derived: dict[str, str] = field(default_factory=dict)
 
     def sla(self, name: str) -> Sla | None:
         return next((s for s in self.slas if s.property == name), None)

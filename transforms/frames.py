@@ -24,11 +24,19 @@ class ContractViolation(ValueError):
 
 
 def conform_to_contract(df: DataFrame, contract: TableContract) -> DataFrame:
-    """Exactly the contract's columns, in its order and types; fails on a missing column."""
+    """Exactly the contract's columns, in its order and types, its derived columns computed
+    where `df` has none; fails on any other missing column."""
+    df = with_derived_columns(df, contract)
     missing = [c for c in contract.column_names if c not in df.columns]
     if missing:
         raise ContractViolation(f"{contract.qualified_name}: missing columns {missing}")
     return df.select(*[F.col(n).cast(t).alias(n) for n, t, _ in contract.columns])
+
+
+def with_derived_columns(df: DataFrame, contract: TableContract) -> DataFrame:
+    """`df` with the contract's derived columns it lacks, computed from its other columns."""
+    lacking = {name: F.expr(sql) for name, sql in contract.derived.items() if name not in df.columns}
+    return df.withColumns(lacking) if lacking else df
 
 
 def with_reject_reason(df: DataFrame, rules: list[tuple[str, Column]]) -> DataFrame:
@@ -56,7 +64,8 @@ def rejected(df: DataFrame) -> DataFrame:
 
 
 def to_quarantine(df: DataFrame, dataset: str, keys: Sequence[str]) -> DataFrame:
-    """Rejected rows in the quarantine table's shape: reason, raw record, key and lineage."""
+    """Rejected rows in the quarantine table's shape: reason, raw record, key and lineage (its
+    month partition column is derived when the rows are written)."""
     record_key = F.concat_ws("|", *[F.col(k).cast("string") for k in keys])
     return rejected(df).select(
         F.lit(dataset).alias("dataset"),

@@ -72,12 +72,12 @@ def from_contract(table: TableContract, location: str) -> CatalogTable:
     """A silver/gold/quarantine table's catalog entry, straight from its contract."""
     docs = table.column_docs
     columns = tuple(Column(f.name, f.dataType.simpleString(), docs.get(f.name, "")) for f in table.schema.fields)
-    partitioned = set(table.partition_by)
+    by_name = {c.name: c for c in columns}
     return CatalogTable(
         database=table.database,
         name=table.name,
-        columns=tuple(c for c in columns if c.name not in partitioned),
-        partition_keys=tuple(c for c in columns if c.name in partitioned),
+        columns=tuple(c for c in columns if c.name not in table.partition_by),
+        partition_keys=tuple(by_name[name] for name in table.partition_by),  # in the folders' order
         location=location,
         classification="parquet",
         description=table.description,
@@ -143,6 +143,14 @@ def registered_location(spark: SparkSession, qualified_name: str) -> str | None:
         return None
     # As DESCRIBE shows it and the lake writes it: "my lake", not the URI's "my%20lake".
     return str(java_gateway(spark).org.apache.spark.sql.catalyst.catalog.CatalogUtils.URIToString(table.location()))
+
+
+def registered_partition_columns(spark: SparkSession, qualified_name: str) -> tuple[str, ...] | None:
+    """The partition columns the catalog has for a table, in order; None when it has no entry."""
+    table = _registered_table(spark, qualified_name)
+    if table is None:
+        return None
+    return tuple(java_gateway(spark).scala.jdk.javaapi.CollectionConverters.asJava(table.partitionColumnNames()))
 
 
 def create_or_replace(spark: SparkSession, table: CatalogTable, replace: bool = False) -> None:

@@ -17,6 +17,7 @@ from jobs.runtime.catalog import (
     from_contract,
     publish_snapshot,
     registered_location,
+    registered_partition_columns,
     registered_partitions,
 )
 from jobs.runtime.config import ConfigError, LakeConfig
@@ -24,11 +25,11 @@ from jobs.runtime.materialize import cached
 from jobs.runtime.partitions import WHOLE_TABLE, Partition
 from jobs.runtime.run_record import RunRecord
 from jobs.runtime.snapshots import SNAPSHOTS, partitions_in, vacuum_snapshots
-from jobs.runtime.storage import list_files, write_bytes
+from jobs.runtime.storage import delete_path, list_files, read_text, write_bytes, write_text
 from jobs.runtime.uris import within
 from transforms.columns import matches_any
 from transforms.contract_types import LINEAGE, TableContract
-from transforms.frames import conform_to_contract
+from transforms.frames import conform_to_contract, with_derived_columns
 
 
 class Tables:
@@ -64,7 +65,8 @@ class Tables:
                 f"{table.qualified_name} is registered at {location}, not in this lake ({uri}); "
                 "each lake needs its own state folder (catalog)"
             )
-        return self.spark.table(table.qualified_name).select(*table.column_names)
+        # Derived columns computed: a table not yet rewritten in its contract's layout reads whole.
+        return with_derived_columns(self.spark.table(table.qualified_name), table).select(*table.column_names)
 
     def newest_partition(self, table: TableContract, column: str) -> str | None:
         """The largest value of a partition column the catalog holds (a date's text sorts as
@@ -87,15 +89,10 @@ class Tables:
         partition (a full refresh). Old snapshots are removed after the retention time.
         """
         uri = self.config.table_uri(table)
-        self._snapshots += 1
-        snapshot = f"{uri}/{SNAPSHOTS}/{self.run.run_id}-{self._snapshots}"
-        out = conform_to_contract(df, table)
-        if table.partition_by:
-            out = out.repartition(write_tasks(self.spark), *table.partition_by)
-        out.write.mode("errorifexists").partitionBy(*table.partition_by).parquet(snapshot)
+        self.relayout(table)
+        snapshot = self._write_snapshot(df, table)
         failpoints.reach(f"{self.run.job}:publish {table.qualified_name}")
         written = partitions_in(self.spark, snapshot, table.partition_by)
-        self._count_bytes(table, sum(f.size for f in list_files(self.spark, snapshot)))
         drop = list(replaces)
         if whole_table and table.partition_by and self.exists(table):
             registered = registered_partitions(self.spark, table.database, table.name)
@@ -105,6 +102,42 @@ class Tables:
         self.written_tables[uri] = table
         vacuum_snapshots(self.spark, uri, locations, self.config.snapshot_retention_seconds)
         return written
+
+    def _write_snapshot(self, df: DataFrame, table: TableContract) -> str:
+        """`df` as the table's rows in a new snapshot folder, not yet published; returns its URI."""
+        self._snapshots += 1
+        snapshot = f"{self.config.table_uri(table)}/{SNAPSHOTS}/{self.run.run_id}-{self._snapshots}"
+        out = conform_to_contract(df, table)
+        if table.partition_by:
+            out = out.repartition(write_tasks(self.spark), *table.partition_by)
+        out.write.mode("errorifexists").partitionBy(*table.partition_by).parquet(snapshot)
+        self._count_bytes(table, sum(f.size for f in list_files(self.spark, snapshot)))
+        return snapshot
+
+    def relayout(self, table: TableContract) -> None:
+        """Rewrite a table registered with other partition columns than its contract's in the
+        contract's layout (its rows as they are; derived columns computed), once.
+
+        The catalog entry cannot change its partition columns in place: it is dropped and
+        created again. So the rows are written first, and a note in the table's folder names
+        their snapshot until every partition is registered again: a run that stops in
+        between finishes the change on its next write of the table, and no row is lost.
+        """
+        uri = self.config.table_uri(table)
+        note = f"{uri}/{RELAYOUT_NOTE}"
+        snapshot = read_text(self.spark, note)
+        if snapshot is None:
+            registered = registered_partition_columns(self.spark, table.qualified_name)
+            if registered is None or registered == table.partition_by:
+                return
+            snapshot = self._write_snapshot(self._published(table), table)
+            write_text(self.spark, note, snapshot)
+        create_or_replace(self.spark, from_contract(table, uri), replace=True)
+        failpoints.reach(f"{self.run.job}:relayout {table.qualified_name}")  # the entry has no partition yet
+        written = partitions_in(self.spark, snapshot, table.partition_by)
+        locations = publish_snapshot(self.spark, table, uri, snapshot, written, [])
+        delete_path(self.spark, note)
+        vacuum_snapshots(self.spark, uri, locations, self.config.snapshot_retention_seconds)
 
     def add_rows(self, rows: Sequence[tuple[object, ...]], table: TableContract) -> str:
         """Add a few rows to an unpartitioned, append-only table: one Parquet file named after
@@ -140,6 +173,8 @@ class Tables:
         that gain or lose a row are rewritten; they are returned (none when nothing changed).
         """
         keys = list(table.partition_by)
+        self.relayout(table)
+        batch = conform_to_contract(batch, table)  # its derived columns, the partition keys among them
         if not self.exists(table):
             # Never written (a first run): nothing to keep or take out, so the batch goes
             # straight to the table, computed once.
@@ -157,13 +192,17 @@ class Tables:
             elif batch.isEmpty() and removed.isEmpty():
                 return []
             kept = existing.join(lineage, list(LINEAGE), "left_anti")
-            rows = conform_to_contract(kept, table).unionByName(conform_to_contract(batch, table))
+            rows = conform_to_contract(kept, table).unionByName(batch)
             if not keys:
                 self.write(rows, table)
                 return [WHOLE_TABLE]
             partitions = sorted(Partition.of(values) for values in affected)
             self.write(rows, table, replaces=partitions)
             return partitions
+
+
+# In a table's folder while its rows are rewritten in a new layout: their snapshot's URI.
+RELAYOUT_NOTE = "_relayout_snapshot.txt"
 
 
 def write_tasks(spark: SparkSession) -> int:
