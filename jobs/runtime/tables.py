@@ -86,7 +86,8 @@ class Tables:
         (or the whole unpartitioned table) at it in one metastore operation per partition, so
         readers never see a half-written partition. `replaces` lists partitions `df` stands
         for in full: those it has no row for are dropped. `whole_table` replaces every
-        partition (a full refresh). Old snapshots are removed after the retention time.
+        partition (a full refresh). Old snapshots are removed after the retention time. A table
+        registered in another layout than its contract's is rewritten in the contract's first.
         """
         uri = self.config.table_uri(table)
         self.relayout(table)
