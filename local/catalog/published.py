@@ -9,7 +9,7 @@ from typing import Any
 
 from pyspark.sql import SparkSession
 
-from jobs.runtime.catalog import registered_location, registered_partitions
+from jobs.runtime.catalog import registered_location, registered_partition_columns, registered_partitions
 from jobs.runtime.uris import local_path_of
 from transforms.contract_types import TableContract
 
@@ -22,13 +22,15 @@ def published_folders(spark: SparkSession, tables: Iterable[TableContract]) -> d
         location = registered_location(spark, table.qualified_name)
         if location is None:
             continue
-        if table.partition_by:
+        # As registered: a table not yet rewritten in its contract's layout keeps its old one.
+        keys = registered_partition_columns(spark, table.qualified_name) or ()
+        if keys:
             partitions = registered_partitions(spark, table.database, table.name)
-            folders = {p.spec(table.partition_by): p.location for p in partitions}
+            folders = {p.spec(keys): p.location for p in partitions}
         else:
             folders = {"": location}
         found[table.qualified_name] = {
-            "partition_keys": list(table.partition_by),
+            "partition_keys": list(keys),
             "folders": {spec: str(local_path_of(uri) or uri) for spec, uri in folders.items()},
         }
     return found

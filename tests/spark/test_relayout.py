@@ -13,6 +13,7 @@ import pytest
 from jobs.runtime import failpoints
 from jobs.runtime.catalog import registered_partition_columns, registered_partitions
 from jobs.runtime.tables import RELAYOUT_NOTE
+from local.catalog.published import published_folders
 from tests.helpers.spark import lake_tables
 from transforms.contracts import QUARANTINE_TABLES
 
@@ -66,6 +67,11 @@ def test_a_table_in_an_older_layout_reads_whole_and_is_rewritten_by_month_on_its
         ("returns", dt.date(2026, 2, 1), "2026-02", "returns/2026-02-01.csv"),
     ]
     assert quarantine_as_read(spark, lake) == expected_before  # the month derived on reading
+    # Tools that read the files without the catalog see the layout as registered.
+    assert published_folders(spark, [QUARANTINE])[QUARANTINE.qualified_name]["partition_keys"] == [
+        "dataset",
+        "ingest_date",
+    ]
 
     new_day = [("orders", dt.date(2026, 2, 2))]
     changed = lake_tables(spark, lake).merge(rejected(spark, new_day), QUARANTINE, no_lineage(spark))
@@ -76,6 +82,12 @@ def test_a_table_in_an_older_layout_reads_whole_and_is_rewritten_by_month_on_its
         expected_before + [("orders", dt.date(2026, 2, 2), "2026-02", "orders/2026-02-02.csv")]
     )
     assert not (Path(lake.table_uri(QUARANTINE).removeprefix("file:")) / RELAYOUT_NOTE).exists()
+    published = published_folders(spark, [QUARANTINE])[QUARANTINE.qualified_name]
+    assert sorted(published["folders"]) == [
+        "dataset=orders/ingest_month=2026-01",
+        "dataset=orders/ingest_month=2026-02",
+        "dataset=returns/ingest_month=2026-02",
+    ]
 
 
 def test_a_run_stopped_while_the_layout_changes_loses_no_row_and_the_next_run_finishes_the_change(spark, lake):
