@@ -180,9 +180,7 @@ def _listed_partitions(spark: SparkSession, database: str, name: str) -> dict[tu
     external = _external_catalog(spark)
     jvm = java_gateway(spark)
     found = external.listPartitions(database, name, jvm.scala.Option.empty()).iterator()
-    columns = list(
-        jvm.scala.jdk.javaapi.CollectionConverters.asJava(external.getTable(database, name).partitionColumnNames())
-    )
+    columns = registered_partition_columns(spark, f"{database}.{name}") or ()
     partitions = {}
     while found.hasNext():
         partition = found.next()
