@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The local driver's classes in one archive its JVM maps at start (jobs.runtime.session.CLASS_ARCHIVE).
+CLASS_ARCHIVE := $(VENV)/share/sales-data-lake/spark-classes.jsa
 
 LAKE ?= lake
 ORDERS ?= 2000
@@ -20,7 +22,7 @@ INFRA_STAMP := $(INFRA_VENV)/.installed
 # The npm package whose jsii manifest carries the AWS provider's schema (19.50.0: provider 5.84.0).
 PROVIDER_PACKAGE ?= @cdktf/provider-aws@19.50.0
 
-.PHONY: help setup run-local docs serve crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint contracts-check contracts-test format package bench infra-check provider-schema smoke-aws clean-lake clean
+.PHONY: help setup class-archive run-local docs serve crawl publish-catalog cluster-start cluster-stop test-local test-fast test-unit fuzz lint contracts-check contracts-test format package bench infra-check provider-schema smoke-aws clean-lake clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -34,7 +36,13 @@ $(STAMP): requirements.txt requirements-dev.txt setup.py
 
 setup: $(STAMP) ## create .venv and install the pinned dependencies (checks Java 17+)
 
-run-local: setup ## run the whole lake on sample data, then write its DuckDB views and catalog site (LAKE, ORDERS, DAYS, SPARK_MASTER)
+$(CLASS_ARCHIVE): $(STAMP)
+	@sh local/check_java.sh
+	$(PY) -m local class-archive --out $@
+
+class-archive: $(CLASS_ARCHIVE) ## record the local Spark driver's classes into one archive its JVM maps (run-local and bench build it)
+
+run-local: setup $(CLASS_ARCHIVE) ## run the whole lake on sample data, then write its DuckDB views and catalog site (LAKE, ORDERS, DAYS, SPARK_MASTER)
 	@sh local/check_java.sh
 	$(PY) -m local run --lake $(LAKE) --orders $(ORDERS) --days $(DAYS) --master '$(SPARK_MASTER)' --driver-memory $(SPARK_DRIVER_MEMORY)
 
@@ -102,7 +110,7 @@ format: setup $(INFRA_STAMP) ## ruff format and import sorting; terraform fmt
 	$(PY) -m ruff format .
 	$(INFRA_VENV)/bin/python infra/tools/terraform_fmt.py --write
 
-bench: setup ## Spark against DuckDB at 1M, 5M and 20M order lines, a new day on a year, a 2 GB file; writes bench/RESULTS.md (BENCH_ARGS)
+bench: setup $(CLASS_ARCHIVE) ## Spark against DuckDB at 1M, 5M and 20M order lines, a new day on a year, a 2 GB file; writes bench/RESULTS.md (BENCH_ARGS)
 	@sh local/check_java.sh
 	$(PY) -m bench run $(BENCH_ARGS)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from pyspark.sql import SparkSession
@@ -38,6 +39,14 @@ COMMON_SETTINGS = {
 LOCAL_JVM_OPTIONS = "-XX:-DontCompileHugeMethods -XX:+UseParallelGC"
 GLUE_SETTINGS = {"spark.sql.codegen.hugeMethodLimit": "8000"}
 
+# The classes a local run loads (Spark's, Hive's, Parquet's: about 20,000), kept in a class
+# data sharing archive of the JDK's, which `python -m local class-archive` writes once per
+# environment (`make class-archive`). A JVM started with it maps them from that file instead
+# of reading and verifying them from the jars again (bench/NOTES.md, "Spark's classes,
+# archived"). The JVM checks the archive against its own version and class path, and runs
+# without it when they differ.
+CLASS_ARCHIVE = os.path.join(sys.prefix, "share", "sales-data-lake", "spark-classes.jsa")
+
 DEFAULT_DRIVER_MEMORY = "4g"
 
 # Loggers that print a stack trace for something harmless: Spark looks for an Avro data source
@@ -51,11 +60,15 @@ def local_session(
     shuffle_partitions: int = 8,
     app_name: str = "sales-data-lake",
     driver_memory: str = DEFAULT_DRIVER_MEMORY,
+    class_archive: str = CLASS_ARCHIVE,
+    record_classes: bool = False,
 ) -> SparkSession:
     """A local session whose Hive metastore (embedded Derby) and warehouse live in `state_dir`.
 
     In local mode the tasks run in the driver's JVM, so `driver_memory` is the memory of the
-    whole run (Spark's own default, 1g, runs out at about a million order lines).
+    whole run (Spark's own default, 1g, runs out at about a million order lines). The driver
+    maps its classes from `class_archive` when it exists, or writes the archive as it exits
+    when `record_classes` is set (`driver_java_options`).
     """
     os.makedirs(state_dir, exist_ok=True)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # stay on loopback
@@ -80,7 +93,7 @@ def local_session(
             "spark.hadoop.javax.jdo.option.ConnectionURL",
             f"jdbc:derby:;databaseName={os.path.join(state_dir, 'metastore_db')};create=true",
         )
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={state_dir} {LOCAL_JVM_OPTIONS}")
+        .config("spark.driver.extraJavaOptions", driver_java_options(state_dir, class_archive, record_classes))
         .config("spark.executor.extraJavaOptions", LOCAL_JVM_OPTIONS)
     )
     for key, value in COMMON_SETTINGS.items():
@@ -89,6 +102,18 @@ def local_session(
     spark.sparkContext.setLogLevel("ERROR")
     _silence(spark, QUIET_LOGGERS)
     return spark
+
+
+def driver_java_options(state_dir: str, class_archive: str, record_classes: bool = False) -> str:
+    """The local driver JVM's options: Derby's home, `LOCAL_JVM_OPTIONS`, and the class archive,
+    written at the JVM's exit when recording, used when it exists."""
+    options = [f"-Dderby.system.home={state_dir}", LOCAL_JVM_OPTIONS]
+    if record_classes:
+        # The JVM warns of every class it leaves out (generated ones, signed jars): thousands of lines.
+        options += [f"-XX:ArchiveClassesAtExit={class_archive}", "-Xlog:cds*=error"]
+    elif os.path.exists(class_archive):
+        options.append(f"-XX:SharedArchiveFile={class_archive}")
+    return " ".join(options)
 
 
 def _silence(spark: SparkSession, loggers: tuple[str, ...]) -> None:

@@ -22,7 +22,7 @@ from jobs.runtime.config import BOOKMARK_ENABLE, BOOKMARK_OPTIONS, DEFAULT_LAKE_
 from jobs.runtime.cost import DPU_PER_WORKER, Prices
 from jobs.runtime.local import local_path
 from jobs.runtime.run_lock import JobAlreadyRunning
-from jobs.runtime.session import DEFAULT_DRIVER_MEMORY, local_session
+from jobs.runtime.session import CLASS_ARCHIVE, DEFAULT_DRIVER_MEMORY, local_session
 from jobs.runtime.storage import list_files, write_text
 from local.catalog.athena_sql import UntranslatableQuery, athena_to_spark
 from local.catalog.crawler import CrawlResult, crawl, held_back_lines, report_lines
@@ -32,6 +32,7 @@ from local.catalog.metastore import LocalCatalog
 from local.catalog.published import published_folders
 from local.catalog.schema_inference import DEFAULT_SAMPLE_SIZE
 from local.cluster.standalone import STATE_FILE, LocalCluster, launch_cluster
+from local.runner.class_archive import RECORDING_SAMPLE, ClassArchiveError, build_class_archive
 from local.runner.costs import (
     athena_queries,
     cost_lines,
@@ -175,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the catalog site on 127.0.0.1")
     serve.add_argument("--lake", default=os.environ.get("SDL_LAKE_ROOT", DEFAULT_LAKE_ROOT), help="lake root")
     serve.add_argument("--port", type=int, default=8000, help="the port (default: %(default)s; 0 picks a free one)")
+
+    archive = commands.add_parser(
+        "class-archive", help="record the local driver's classes into one archive its JVM maps at start"
+    )
+    archive.add_argument("--out", default=CLASS_ARCHIVE, help="the archive (default: %(default)s)")
+    archive.add_argument("--orders", type=int, default=RECORDING_SAMPLE.orders, help="orders of the recording's sample")
+    archive.add_argument("--days", type=int, default=RECORDING_SAMPLE.days, help="days of the recording's sample")
 
     views = commands.add_parser("duckdb", help="a DuckDB database with a view per lake table (no JVM to read it)")
     _add_lake_arguments(views)
@@ -390,6 +398,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_class_archive(args: argparse.Namespace) -> int:
+    started = time.time()
+    sample = GeneratorSettings(orders=args.orders, days=args.days)
+    try:
+        archive = build_class_archive(Path(args.out), sample)
+    except ClassArchiveError as failure:
+        print(f"FAILED: {failure}", file=sys.stderr)
+        return 1
+    size_mb = archive.stat().st_size / 1e6
+    print(f"class archive {archive} ({size_mb:.0f} MB) recorded in {time.time() - started:.0f} s")
+    return 0
+
+
 def cmd_duckdb(args: argparse.Namespace) -> int:
     config = resolve_config(["--lake_root", args.lake], os.environ)
     spark = local_session(config.state_uri, master=args.master, driver_memory=args.driver_memory)
@@ -438,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         "cluster": cmd_cluster,
         "query": cmd_query,
         "duckdb": cmd_duckdb,
+        "class-archive": cmd_class_archive,
         "docs": cmd_docs,
         "serve": cmd_serve,
     }
