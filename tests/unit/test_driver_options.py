@@ -1,6 +1,6 @@
 """The local driver JVM's options (jobs.runtime.session.driver_java_options): the class archive
 is used when it exists, recorded when asked, and never named when absent (a JVM told to map a
-missing archive warns on every start)."""
+missing archive runs without even the JDK's own shared classes)."""
 
 from __future__ import annotations
 
