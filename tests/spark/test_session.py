@@ -18,3 +18,26 @@ def test_the_driver_jvm_runs_with_the_local_options(spark):
     actual = {name: diagnostics.getVMOption(name).getValue() for name in EXPECTED_VM_OPTIONS}
 
     assert actual == EXPECTED_VM_OPTIONS
+
+
+def compilations(spark) -> int:
+    """Classes Spark's code generator has compiled in this JVM (its cache's misses)."""
+    return java_gateway(spark).org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount()
+
+
+def test_code_generated_for_a_plan_is_reused_after_a_pipeline_runs_worth_of_others(spark):
+    """A process that runs jobs after jobs (the domains of `make run-local`, the tests) meets
+    the same plans again: a run generates some 600 classes, and Spark's default cache keeps
+    100, so a rerun compiled them all again (bench/NOTES.md, "Generated code, kept")."""
+
+    def run_plan(offset: int) -> None:  # the literal is in the generated code: a class each
+        spark.range(0, 3, 1, numPartitions=1).selectExpr(f"id * 7 + {offset} AS n").collect()
+
+    run_plan(-1)
+    for offset in range(110):  # over the 100 classes of the default cache, even at one a plan
+        run_plan(offset)
+    before = compilations(spark)
+
+    run_plan(-1)
+
+    assert compilations(spark) == before
