@@ -1,6 +1,7 @@
 """The local session's JVM runs with the options the lake starts it with (jobs.runtime.session),
 as the running JVM reports them: an option Spark never passed on fails here. Without
-`-XX:-DontCompileHugeMethods` the order lines' cleaning runs about 4x slower (bench/NOTES.md)."""
+`-XX:-DontCompileHugeMethods` the order lines' cleaning runs about 4x slower (bench/NOTES.md).
+And the session keeps the code it generated for a plan it meets again."""
 
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ def compilations(spark) -> int:
     return java_gateway(spark).org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount()
 
 
-def test_code_generated_for_a_plan_is_reused_after_a_pipeline_runs_worth_of_others(spark):
-    """A process that runs jobs after jobs (the domains of `make run-local`, the tests) meets
-    the same plans again: a run generates some 600 classes, and Spark's default cache keeps
-    100, so a rerun compiled them all again (bench/NOTES.md, "Generated code, kept")."""
+def test_code_generated_for_a_plan_is_reused_after_over_a_hundred_others(spark):
+    """A process that runs job after job (the domains of `make run-local`, the tests) meets
+    the same plans again: a run generates some 600 classes, and with Spark's default cache of
+    100 a rerun compiled them all again (bench/NOTES.md, "Generated code, kept")."""
 
     def run_plan(offset: int) -> None:  # the literal is in the generated code: a class each
         spark.range(0, 3, 1, numPartitions=1).selectExpr(f"id * 7 + {offset} AS n").collect()
