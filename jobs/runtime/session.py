@@ -89,7 +89,7 @@ def local_session(
         # writing a table of 365 daily partitions takes a third less time (3.3 s against 4.9 s).
         .config("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem")
         # A run generates some 600 classes and Spark's default cache keeps 100: a process that
-        # runs job after job (run-local's domains, the tests) compiled the same plans again.
+        # runs job after job (run-local's domains, the tests) would compile the same plans again.
         .config("spark.sql.codegen.cache.maxEntries", "2000")
         .config("spark.sql.warehouse.dir", os.path.join(state_dir, "warehouse"))
         .config(
