@@ -129,7 +129,7 @@ def csv_records(lines: DataFrame, columns: tuple[str, ...], delimiter: str = CSV
     raw = F.col("raw_record")
     generic = ", ".join(f"_c{i} STRING" for i in range(MAX_CSV_FIELDS))
     # The parse and the split are columns of their own: inside a CASE branch Spark would
-    # parse or split once per field.
+    # parse or split once per field. The field count reads the split too.
     quoted = records.withColumn(
         "_parsed", F.when(raw.contains('"'), F.from_csv(raw, generic, {"sep": delimiter, "mode": "PERMISSIVE"}))
     )
@@ -146,7 +146,7 @@ def csv_records(lines: DataFrame, columns: tuple[str, ...], delimiter: str = CSV
         "header_found",
         "missing_columns",
         "header_width",
-        csv_field_count(raw, delimiter).alias("field_count"),
+        csv_field_count(raw, delimiter, split_line=F.col("_parts")).alias("field_count"),
         *[F.nullif(F.get("_parts", F.get(place, i) - 1), F.lit("")).alias(c) for i, c in enumerate(columns)],
     )
 

@@ -83,3 +83,11 @@ def test_matches_any_keeps_exactly_the_listed_partitions(spark):
     assert sorted(r.n for r in rows.where(matches_any(wanted)).collect()) == [2, 3]
     assert sorted(r.n for r in rows.where(matches_any(many)).collect()) == [2, 3]
     assert rows.where(matches_any([])).count() == 0
+
+
+def test_csv_field_count_counts_a_line_split_already_without_splitting_it_again(spark):
+    # The given split is taken as the fields of a line without quotes; a line with quotes is
+    # counted from its text (splitting it on every comma would count 4 here, not 3).
+    df = _one_column(spark, ["a,b,c", 'a,"b,c",d', "a,,"])
+    given = F.split(F.col("v"), ",", -1)
+    assert [r[0] for r in df.select(csv_field_count(F.col("v"), split_line=given)).collect()] == [3, 3, 3]
