@@ -78,7 +78,12 @@ class Tables:
         return max(values, default=None)
 
     def write(
-        self, df: DataFrame, table: TableContract, replaces: Sequence[Partition] = (), whole_table: bool = False
+        self,
+        df: DataFrame,
+        table: TableContract,
+        replaces: Sequence[Partition] = (),
+        whole_table: bool = False,
+        publish_empty: bool = True,
     ) -> list[Partition]:
         """Publish `df` as the table's partitions it has rows for (others untouched); returns them.
 
@@ -88,12 +93,16 @@ class Tables:
         for in full: those it has no row for are dropped. `whole_table` replaces every
         partition (a full refresh). Old snapshots are removed after the retention time. A table
         registered in another layout than its contract's is rewritten in the contract's first.
+        Without `publish_empty`, a partitioned `df` without rows publishes nothing.
         """
         uri = self.config.table_uri(table)
         self.relayout(table)
         snapshot = self._write_snapshot(df, table)
         failpoints.reach(f"{self.run.job}:publish {table.qualified_name}")
         written = partitions_in(self.spark, snapshot, table.partition_by)
+        if not written and not publish_empty:
+            delete_path(self.spark, snapshot)
+            return []
         drop = list(replaces)
         if whole_table and table.partition_by and self.exists(table):
             registered = registered_partitions(self.spark, table.database, table.name)
@@ -178,7 +187,11 @@ class Tables:
         batch = conform_to_contract(batch, table)  # its derived columns, the partition keys among them
         if not self.exists(table):
             # Never written (a first run): nothing to keep or take out, so the batch goes
-            # straight to the table, computed once.
+            # straight to the table, computed once. A batch without rows leaves no table,
+            # which for a partitioned one its snapshot shows: checked first, the batch's
+            # rows would be computed twice (of a union whose first part has none, all of it).
+            if table.partition_by:
+                return self.write(batch, table, publish_empty=False)
             return [] if batch.isEmpty() else self.write(batch, table)
         with cached(batch) as batch:  # read twice: for the partitions it touches, then written
             existing = self._published(table)

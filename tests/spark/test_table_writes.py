@@ -8,9 +8,13 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from pyspark.sql import functions as F
+
 from jobs.runtime.tables import write_tasks
 from tests.helpers.spark import lake_tables, spark_settings
-from transforms.contracts import GOLD_DAILY_SALES
+from transforms.contracts import GOLD_DAILY_SALES, QUARANTINE_TABLES
+
+QUARANTINE = QUARANTINE_TABLES["sales"]
 
 DAYS = [dt.date(2026, 3, 1) + dt.timedelta(days=n) for n in range(12)]
 
@@ -34,3 +38,37 @@ def test_a_small_partitioned_write_is_spread_over_the_shuffle_partitions_one_fil
     assert len(tasks) == 2
     read_back = tables.read(GOLD_DAILY_SALES).groupBy("order_date").count().collect()
     assert sorted((r.order_date, r["count"]) for r in read_back) == [(d, 2) for d in DAYS]
+
+
+def quarantined(spark, days: list[dt.date]):
+    """Quarantine rows as `to_quarantine` makes them, in two partitions of the frame."""
+    rows = [("BAD_DATE", "x", None, f"orders/{day}.csv", 2, "orders", day) for day in days]
+    schema = (
+        "reject_reason string, raw_record string, record_key string, source_file string, source_line int, "
+        "dataset string, ingest_date date"
+    )
+    return spark.createDataFrame(rows, schema).repartition(2)
+
+
+def test_a_first_merge_computes_its_rows_once_and_one_without_rows_creates_no_table(spark, lake, tmp_path):
+    tables = lake_tables(spark, lake)
+    no_lineage = spark.createDataFrame([], "source_file string, source_line int")
+    assert tables.merge(quarantined(spark, []), QUARANTINE, no_lineage) == []
+    assert not tables.exists(QUARANTINE)
+
+    # Each row computed leaves a line in a file (an accumulator would miss a query that stops
+    # at its first row): an emptiness check before the write would compute rows again (and,
+    # of a union whose first part has none, all of that part).
+    log = tmp_path / "computed.txt"
+
+    def computed(line: int) -> bool:
+        with log.open("a") as out:
+            out.write(f"{line}\n")
+        return True
+
+    batch = quarantined(spark, DAYS).where(F.udf(computed, "boolean").asNondeterministic()("source_line"))
+    written = tables.merge(batch, QUARANTINE, no_lineage)
+
+    assert len(log.read_text().splitlines()) == len(DAYS)
+    assert [p.values for p in written] == [("orders", "2026-03")]
+    assert tables.read(QUARANTINE).count() == len(DAYS)
