@@ -61,7 +61,7 @@ def test_a_first_merge_computes_its_rows_once_and_one_without_rows_creates_no_ta
     # of a union whose first part has none, all of that part).
     log = tmp_path / "computed.txt"
 
-    def computed(line: int) -> bool:
+    def computed(line):  # no type hints: Spark would read them as a pandas UDF's
         with log.open("a") as out:
             out.write(f"{line}\n")
         return True
