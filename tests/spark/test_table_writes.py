@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pyspark.sql import functions as F
 
+from jobs.runtime.snapshots import SNAPSHOTS
 from jobs.runtime.tables import write_tasks
 from tests.helpers.spark import lake_tables, spark_settings
 from transforms.contracts import GOLD_DAILY_SALES, QUARANTINE_TABLES
@@ -55,6 +56,8 @@ def test_a_first_merge_computes_its_rows_once_and_one_without_rows_creates_no_ta
     no_lineage = spark.createDataFrame([], "source_file string, source_line int")
     assert tables.merge(quarantined(spark, []), QUARANTINE, no_lineage) == []
     assert not tables.exists(QUARANTINE)
+    snapshots = Path(lake.table_uri(QUARANTINE).removeprefix("file:")) / SNAPSHOTS
+    assert not snapshots.exists() or not any(snapshots.iterdir())  # the empty snapshot removed
 
     # Each row computed leaves a line in a file (an accumulator would miss a query that stops
     # at its first row): an emptiness check before the write would compute rows again (and,
