@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from typing import Any
@@ -37,6 +38,28 @@ COMMON_SETTINGS = {
 # whose JVM flags a job does not set, Spark splits such code into smaller methods instead.
 # The throughput collector suits batch work: the pipeline runs 5-10% faster than with G1.
 LOCAL_JVM_OPTIONS = "-XX:-DontCompileHugeMethods -XX:+UseParallelGC"
+
+# Code only the driver runs, kept from the JVM's optimizing compiler (C2) and left to its quick
+# one (C1): the code generator's compiler (Janino), the embedded metastore (Derby, DataNucleus,
+# Hive), SQL parsing (ANTLR), Py4J, and Catalyst's analysis and optimization of plans. A run
+# starts a new JVM, and on two cores C2 spent a quarter of a 5M run's CPU compiling Spark as
+# it went, this code among it, beside the tasks; C1's code is fast enough for what the driver
+# does with it (bench/NOTES.md, "A cold JVM and a warm one"). Patterns as the JVM's compiler
+# directives write them: a package's classes, every method.
+DRIVER_ONLY_CODE = (
+    "org/codehaus/*",
+    "org/apache/derby/*",
+    "org/datanucleus/*",
+    "org/apache/hadoop/hive/*",
+    "org/antlr/*",
+    "py4j/*",
+    "org/apache/spark/sql/catalyst/analysis/*",
+    "org/apache/spark/sql/catalyst/optimizer/*",
+    "org/apache/spark/sql/catalyst/parser/*",
+    "org/apache/spark/sql/catalyst/rules/*",
+    "org/apache/spark/sql/catalyst/trees/*",
+)
+COMPILER_DIRECTIVES_FILE = "jvm-compiler-directives.json"
 GLUE_SETTINGS = {"spark.sql.codegen.hugeMethodLimit": "8000"}
 
 # The classes a local run loads (Spark's, Hive's, Parquet's: about 20,000), kept in a class
@@ -71,6 +94,8 @@ def local_session(
     when `record_classes` is set (`driver_java_options`).
     """
     os.makedirs(state_dir, exist_ok=True)
+    with open(os.path.join(state_dir, COMPILER_DIRECTIVES_FILE), "w", encoding="utf-8") as directives:
+        directives.write(compiler_directives(DRIVER_ONLY_CODE))
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # stay on loopback
     builder = (
         SparkSession.builder.master(master)
@@ -107,10 +132,23 @@ def local_session(
     return spark
 
 
+def compiler_directives(patterns: tuple[str, ...]) -> str:
+    """The JVM's compiler directives (JSON) that keep the methods of `patterns` from C2."""
+    methods = [f"{pattern}.*" for pattern in patterns]
+    return json.dumps([{"match": methods, "c2": {"Exclude": True}}], indent=1)
+
+
 def driver_java_options(state_dir: str, class_archive: str, record_classes: bool = False) -> str:
-    """The local driver JVM's options: Derby's home, `LOCAL_JVM_OPTIONS`, and the class archive,
-    written at the JVM's exit when recording, used when it exists."""
-    options = [f"-Dderby.system.home={state_dir}", LOCAL_JVM_OPTIONS]
+    """The local driver JVM's options: Derby's home, `LOCAL_JVM_OPTIONS`, the compiler directives
+    `local_session` writes into `state_dir`, and the class archive, written at the JVM's exit
+    when recording, used when it exists."""
+    directives = os.path.join(state_dir, COMPILER_DIRECTIVES_FILE)
+    options = [
+        f"-Dderby.system.home={state_dir}",
+        LOCAL_JVM_OPTIONS,
+        "-XX:+UnlockDiagnosticVMOptions",
+        f"-XX:CompilerDirectivesFile={directives}",
+    ]
     if record_classes:
         # The JVM warns of every class it leaves out (generated ones, signed jars): thousands of lines.
         options += [f"-XX:ArchiveClassesAtExit={class_archive}", "-Xlog:cds*=error"]

@@ -5,20 +5,32 @@ And the session keeps the code it generated for a plan it meets again."""
 
 from __future__ import annotations
 
-from jobs.runtime.session import java_gateway
+from pathlib import Path
+
+from jobs.runtime.session import COMPILER_DIRECTIVES_FILE, DRIVER_ONLY_CODE, compiler_directives, java_gateway
 
 # LOCAL_JVM_OPTIONS ("-XX:-DontCompileHugeMethods -XX:+UseParallelGC"), as the JVM spells them.
 EXPECTED_VM_OPTIONS = {"DontCompileHugeMethods": "false", "UseParallelGC": "true"}
 
 
-def test_the_driver_jvm_runs_with_the_local_options(spark):
+def vm_option(spark, name: str) -> str:
     jvm = java_gateway(spark)
     bean_class = jvm.java.lang.Class.forName("com.sun.management.HotSpotDiagnosticMXBean")
     diagnostics = jvm.java.lang.management.ManagementFactory.getPlatformMXBean(bean_class)
+    return str(diagnostics.getVMOption(name).getValue())
 
-    actual = {name: diagnostics.getVMOption(name).getValue() for name in EXPECTED_VM_OPTIONS}
+
+def test_the_driver_jvm_runs_with_the_local_options(spark):
+    actual = {name: vm_option(spark, name) for name in EXPECTED_VM_OPTIONS}
 
     assert actual == EXPECTED_VM_OPTIONS
+
+
+def test_the_driver_jvm_read_the_compiler_directives_the_session_wrote(spark):
+    directives = Path(vm_option(spark, "CompilerDirectivesFile"))
+
+    assert directives.name == COMPILER_DIRECTIVES_FILE
+    assert directives.read_text() == compiler_directives(DRIVER_ONLY_CODE)
 
 
 def compilations(spark) -> int:

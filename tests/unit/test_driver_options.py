@@ -1,16 +1,50 @@
 """The local driver JVM's options (jobs.runtime.session.driver_java_options): the class archive
 is used when it exists, recorded when asked, and never named when absent (a JVM told to map a
-missing archive runs without even the JDK's own shared classes)."""
+missing archive runs without even the JDK's own shared classes). The compiler directives that
+keep driver-only code from C2 are read by the JDK's own parser."""
 
 from __future__ import annotations
 
-from jobs.runtime.session import LOCAL_JVM_OPTIONS, driver_java_options
+import re
+import subprocess
+
+from jobs.runtime.session import DRIVER_ONLY_CODE, LOCAL_JVM_OPTIONS, compiler_directives, driver_java_options
+
+DIRECTIVES = "-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=/lake/state/jvm-compiler-directives.json"
 
 
-def test_without_an_archive_the_driver_gets_derby_home_and_the_local_options(tmp_path):
+def test_without_an_archive_the_driver_gets_derby_home_the_local_options_and_the_directives(tmp_path):
     options = driver_java_options("/lake/state", str(tmp_path / "missing.jsa"))
 
-    assert options == f"-Dderby.system.home=/lake/state {LOCAL_JVM_OPTIONS}"
+    assert options == f"-Dderby.system.home=/lake/state {LOCAL_JVM_OPTIONS} {DIRECTIVES}"
+
+
+def test_the_jvm_reads_the_directives_as_c2_exclusions_of_the_driver_only_code(tmp_path):
+    """The JVM starts with whatever the file says (a directive for the other compiler, or one
+    that excludes nothing), so what it made of the file is read back from its own print."""
+    directives = tmp_path / "directives.json"
+    directives.write_text(compiler_directives(DRIVER_ONLY_CODE))
+
+    printed = subprocess.run(
+        [
+            "java",
+            "-XX:+UnlockDiagnosticVMOptions",
+            f"-XX:CompilerDirectivesFile={directives}",
+            "-XX:+CompilerDirectivesPrint",
+            "-version",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    ours = printed.split("Directive: (default)")[0]
+    matching = re.search(r"matching: (.*)", ours)
+    assert matching is not None
+    assert sorted(matching.group(1).split(", ")) == sorted(f"{p}.*" for p in DRIVER_ONLY_CODE)
+    c1, c2 = ours.split(" c2 directives:")
+    assert "Enable:false" in c1  # C1 compiles this code as it would anyway
+    assert "Enable:true Exclude:true" in c2
 
 
 def test_an_existing_archive_is_mapped(tmp_path):
