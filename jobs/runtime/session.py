@@ -38,6 +38,7 @@ COMMON_SETTINGS = {
 # whose JVM flags a job does not set, Spark splits such code into smaller methods instead.
 # The throughput collector suits batch work: the pipeline runs 5-10% faster than with G1.
 LOCAL_JVM_OPTIONS = "-XX:-DontCompileHugeMethods -XX:+UseParallelGC"
+GLUE_SETTINGS = {"spark.sql.codegen.hugeMethodLimit": "8000"}
 
 # Code only the driver runs, kept from the JVM's optimizing compiler (C2) and left to its quick
 # one (C1): the code generator's compiler (Janino), the embedded metastore (Derby, DataNucleus,
@@ -60,7 +61,6 @@ DRIVER_ONLY_CODE = (
     "org/apache/spark/sql/catalyst/trees/*",
 )
 COMPILER_DIRECTIVES_FILE = "jvm-compiler-directives.json"
-GLUE_SETTINGS = {"spark.sql.codegen.hugeMethodLimit": "8000"}
 
 # The classes a local run loads (Spark's, Hive's, Parquet's: about 20,000), kept in a class
 # data sharing archive of the JDK's, which `python -m local class-archive` writes once per
