@@ -8,9 +8,15 @@ from __future__ import annotations
 import re
 import subprocess
 
-from jobs.runtime.session import DRIVER_ONLY_CODE, LOCAL_JVM_OPTIONS, compiler_directives, driver_java_options
+from jobs.runtime.session import (
+    COMPILER_DIRECTIVES_FILE,
+    DRIVER_ONLY_CODE,
+    LOCAL_JVM_OPTIONS,
+    compiler_directives,
+    driver_java_options,
+)
 
-DIRECTIVES = "-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=/lake/state/jvm-compiler-directives.json"
+DIRECTIVES = f"-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=/lake/state/{COMPILER_DIRECTIVES_FILE}"
 
 
 def test_without_an_archive_the_driver_gets_derby_home_the_local_options_and_the_directives(tmp_path):
@@ -21,21 +27,13 @@ def test_without_an_archive_the_driver_gets_derby_home_the_local_options_and_the
 
 def test_the_jvm_reads_the_directives_as_c2_exclusions_of_the_driver_only_code(tmp_path):
     """The JVM starts with whatever the file says (a directive for the other compiler, or one
-    that excludes nothing), so what it made of the file is read back from its own print."""
-    directives = tmp_path / "directives.json"
-    directives.write_text(compiler_directives(DRIVER_ONLY_CODE))
+    that excludes nothing), so what it made of the file is read back from its own print. The
+    JVM gets the driver's own options, with the file where the session writes it."""
+    (tmp_path / COMPILER_DIRECTIVES_FILE).write_text(compiler_directives(DRIVER_ONLY_CODE))
+    options = driver_java_options(str(tmp_path), str(tmp_path / "missing.jsa")).split()
 
     printed = subprocess.run(
-        [
-            "java",
-            "-XX:+UnlockDiagnosticVMOptions",
-            f"-XX:CompilerDirectivesFile={directives}",
-            "-XX:+CompilerDirectivesPrint",
-            "-version",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+        ["java", *options, "-XX:+CompilerDirectivesPrint", "-version"], capture_output=True, text=True, check=True
     ).stdout
 
     ours = printed.split("Directive: (default)")[0]
