@@ -1,23 +1,36 @@
 """Check frames for the rules that span tables. Each returns a small DataFrame in which a
-true flag (or a non-zero difference) marks a broken row; a suite in `suites` gates it."""
+true flag (or a non-zero difference) marks a broken row; a suite in `suites` gates it. A check
+of every row of a table keeps only the rows that break its rule: the gate names them all the
+same, and the frame it computes and caches is as small as the breakage, not the table (every
+order line of a run, otherwise: bench/NOTES.md, "The reference check's broken lines only")."""
 
 from __future__ import annotations
+
+import operator
+from functools import reduce
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 
+def broken_rows(flags: DataFrame, *flag_columns: str) -> DataFrame:
+    """The rows of `flags` in which any of `flag_columns` is true."""
+    return flags.where(reduce(operator.or_, [F.col(c) for c in flag_columns]))
+
+
 def order_reference_check(orders: DataFrame, customers: DataFrame, products: DataFrame) -> DataFrame:
-    """Every order line's customer and product exist in silver, or the line says it does not."""
+    """The order lines whose customer or product is not in silver while the line does not say so
+    (its flag true); every other line is sound."""
     known_customers = customers.select("customer_id", F.lit(True).alias("customer_known"))
     known_products = products.select("product_sku", F.lit(True).alias("product_known"))
     joined = orders.join(known_customers, "customer_id", "left").join(known_products, "product_sku", "left")
-    return joined.select(
+    flags = joined.select(
         "order_id",
         "line_no",
         (F.col("customer_known").isNull() & ~F.col("is_unknown_customer")).alias("unflagged_unknown_customer"),
         (F.col("product_known").isNull() & ~F.col("is_unknown_product")).alias("unflagged_unknown_product"),
     )
+    return broken_rows(flags, "unflagged_unknown_customer", "unflagged_unknown_product")
 
 
 def revenue_reconciliation(daily_sales: DataFrame, orders: DataFrame, returns: DataFrame) -> DataFrame:
@@ -33,11 +46,12 @@ def revenue_reconciliation(daily_sales: DataFrame, orders: DataFrame, returns: D
 
 
 def margin_flag_check(product_performance: DataFrame) -> DataFrame:
-    """No negative gross margin without `is_negative_margin`."""
-    return product_performance.select(
+    """The products' months with a negative gross margin that `is_negative_margin` does not flag."""
+    flags = product_performance.select(
         "month",
         "product_sku",
         (F.coalesce(F.col("gross_margin_usd") < 0, F.lit(False)) & ~F.col("is_negative_margin")).alias(
             "unflagged_negative_margin"
         ),
     )
+    return broken_rows(flags, "unflagged_negative_margin")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import fastavro
@@ -54,14 +54,18 @@ def text_records(
     return replace(text, lines=record_lines(text.lines, csv=csv_columns is not None))
 
 
-def avro_rows(spark: SparkSession, uri: str) -> list[tuple[str, int, str]]:
-    """(uri, 1-based record number, record as JSON) for every record of an Avro file, read with
-    fastavro on the driver: the same reader locally and on Glue (the pyspark wheel has no
-    spark-avro, and Glue documents only its DynamicFrame reader for Avro)."""
+# Avro records as JSON text, as Parquet rows are (`to_json`); whatever JSON cannot spell is a string.
+_RECORD_AS_JSON = json.JSONEncoder(default=str).encode
+
+
+def avro_records(spark: SparkSession, uri: str) -> list[str]:
+    """Every record of an Avro file as JSON, in file order, read with fastavro on the driver:
+    the same reader locally and on Glue (the pyspark wheel has no spark-avro, and Glue
+    documents only its DynamicFrame reader for Avro)."""
     data = read_bytes(spark, uri)
     if data is None:
         raise FileNotFoundError(uri)
-    return [(uri, n, json.dumps(record, default=str)) for n, record in enumerate(fastavro.reader(io.BytesIO(data)), 1)]
+    return [_RECORD_AS_JSON(record) for record in fastavro.reader(io.BytesIO(data))]
 
 
 def first_line(error: Exception) -> str:
@@ -164,22 +168,39 @@ class BronzeReader:
 
     def _avro_records(self, uris: list[str]) -> DataFrame:
         """Every file's records in one frame, each file read on its own."""
-        records, failures = [], []
+        read: list[tuple[str, list[str]]] = []
+        failures = []
         for uri in uris:
             try:
-                records += avro_rows(self.spark, uri)
+                read.append((uri, avro_records(self.spark, uri)))
             except Exception as error:  # noqa: BLE001 - whatever fastavro says, the file is unreadable
                 failures.append((uri, error))
-        rows = records + self._unreadable_records(failures)
-        if not rows:
+        unreadable = self._unreadable_records(failures)
+        if not read and not unreadable:
             return self.spark.createDataFrame([], RECORD_ROWS_SCHEMA)
-        # Handed over as Arrow columns: several times faster than Python rows. An Arrow table
-        # becomes a LocalRelation, and Spark's optimizer (ConvertToLocalRelation) would run each
-        # plan over it on the driver, the whole cleaning interpreted, once per plan: checkpointed,
-        # the records are scanned like any file's.
-        paths, lines, texts = zip(*rows, strict=True)
-        columns = {"path": (paths, pa.string()), "source_line": (lines, pa.int32()), "raw_record": (texts, pa.string())}
-        table = pa.table({name: pa.array(v, t) for name, (v, t) in columns.items()})
+        # Handed over as Arrow columns, one array each: several times faster than Python rows. (A
+        # chunk per file made a partition per file, and PySpark 4.1.1 drops every row after an
+        # empty chunk.) An Arrow table becomes a LocalRelation, and Spark's optimizer
+        # (ConvertToLocalRelation) would run each plan over it on the driver, the whole cleaning
+        # interpreted, once per plan: checkpointed, the records are scanned like any file's.
+        numbered: list[tuple[str, Sequence[int], list[str]]] = [
+            (uri, range(1, len(records) + 1), records) for uri, records in read
+        ]
+        numbered += [(uri, [line], [text]) for uri, line, text in unreadable]
+        paths: list[str] = []
+        lines: list[int] = []
+        texts: list[str] = []
+        for uri, numbers, records in numbered:
+            paths += [uri] * len(records)
+            lines += numbers
+            texts += records
+        table = pa.table(
+            {
+                "path": pa.array(paths, pa.string()),
+                "source_line": pa.array(lines, pa.int32()),
+                "raw_record": pa.array(texts, pa.string()),
+            }
+        )
         return checkpointed(self.spark.createDataFrame(table))
 
     def _unreadable_records(self, failures: list[tuple[str, Exception]]) -> list[tuple[str, int, str]]:

@@ -9,9 +9,9 @@ import great_expectations.expectations as gxe
 import pytest
 from pyspark.sql import functions as F
 
-from expectations.cross_table import order_reference_check
+from expectations.cross_table import margin_flag_check, order_reference_check
 from expectations.gate import QualityGateFailed, enforce, run_suite
-from expectations.suites import REFERENCE_FLAGS_SUITE, SILVER_ORDERS_SUITE, TABLE_SUITES, Suite
+from expectations.suites import MARGIN_FLAGS_SUITE, REFERENCE_FLAGS_SUITE, SILVER_ORDERS_SUITE, TABLE_SUITES, Suite
 from jobs import silver_to_gold
 from jobs.runtime.entry import run_job
 from jobs.runtime.quality import QualityGate
@@ -149,6 +149,34 @@ def test_the_reference_check_names_each_line_whose_unknown_customer_or_product_i
     result = run_suite(check, REFERENCE_FLAGS_SUITE)
     broken = {o.target: sorted(k["line_no"] for k in o.sample_keys) for o in result.outcomes if not o.success}
     assert broken == {"unflagged_unknown_customer": [3, 5], "unflagged_unknown_product": [4]}
+    # The frame the gate caches holds the broken lines only, not every line of the batch.
+    assert sorted(r.line_no for r in check.collect()) == [3, 4, 5]
+
+
+def test_a_sound_batch_leaves_an_empty_reference_check_that_passes(spark):
+    customers = spark.createDataFrame([("C1",)], "customer_id string")
+    products = spark.createDataFrame([("SKU-1",)], "product_sku string")
+    lines = silver_rows(spark, {}, {"line_no": 2, "customer_id": "C9", "is_unknown_customer": True})
+    check = order_reference_check(lines, customers, products)
+    assert check.count() == 0
+    result = run_suite(check, REFERENCE_FLAGS_SUITE)
+    assert result.success and [o.unexpected_count for o in result.outcomes] == [0, 0]
+
+
+def test_the_margin_check_names_only_the_unflagged_negative_margins(spark):
+    performance = spark.createDataFrame(
+        [
+            (DAY, "SKU-1", Decimal("-1.00"), False),  # negative, not flagged: broken
+            (DAY, "SKU-2", Decimal("-1.00"), True),  # negative, flagged
+            (DAY, "SKU-3", Decimal("2.00"), False),
+            (DAY, "SKU-4", None, False),  # no cost known: no margin to flag
+        ],
+        "month date, product_sku string, gross_margin_usd decimal(18,2), is_negative_margin boolean",
+    )
+    check = margin_flag_check(performance)
+    assert [r.product_sku for r in check.collect()] == ["SKU-1"]
+    (outcome,) = run_suite(check, MARGIN_FLAGS_SUITE).outcomes
+    assert not outcome.success and [k["product_sku"] for k in outcome.sample_keys] == ["SKU-1"]
 
 
 def test_a_derived_check_frame_is_computed_once_for_its_whole_suite(spark, lake):
