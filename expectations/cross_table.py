@@ -2,7 +2,7 @@
 true flag (or a non-zero difference) marks a broken row; a suite in `suites` gates it. A check
 of every row of a table keeps only the rows that break its rule: the gate names them all the
 same, and the frame it computes and caches is as small as the breakage, not the table (every
-order line of a run, otherwise: bench/NOTES.md, "The reference check's broken lines only")."""
+order line of a run, otherwise: bench/NOTES.md, "A cold run and a warm one in the same hour")."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def broken_rows(flags: DataFrame, *flag_columns: str) -> DataFrame:
 
 
 def order_reference_check(orders: DataFrame, customers: DataFrame, products: DataFrame) -> DataFrame:
-    """The order lines whose customer or product is not in silver while the line does not say so
-    (its flag true); every other line is sound."""
+    """The order lines whose customer or product is missing from silver though the line does not
+    flag it as unknown: empty when every line is sound."""
     known_customers = customers.select("customer_id", F.lit(True).alias("customer_known"))
     known_products = products.select("product_sku", F.lit(True).alias("product_known"))
     joined = orders.join(known_customers, "customer_id", "left").join(known_products, "product_sku", "left")
