@@ -6,16 +6,15 @@ order line of a run, otherwise: bench/NOTES.md, "A cold run and a warm one in th
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
-
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+
+from transforms.columns import any_of
 
 
 def broken_rows(flags: DataFrame, *flag_columns: str) -> DataFrame:
     """The rows of `flags` in which any of `flag_columns` is true."""
-    return flags.where(reduce(operator.or_, [F.col(c) for c in flag_columns]))
+    return flags.where(any_of(F.col(c) for c in flag_columns))
 
 
 def order_reference_check(orders: DataFrame, customers: DataFrame, products: DataFrame) -> DataFrame:

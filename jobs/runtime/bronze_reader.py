@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 
 import fastavro
@@ -183,17 +183,17 @@ class BronzeReader:
         # empty chunk.) An Arrow table becomes a LocalRelation, and Spark's optimizer
         # (ConvertToLocalRelation) would run each plan over it on the driver, the whole cleaning
         # interpreted, once per plan: checkpointed, the records are scanned like any file's.
-        numbered: list[tuple[str, Sequence[int], list[str]]] = [
-            (uri, range(1, len(records) + 1), records) for uri, records in read
-        ]
-        numbered += [(uri, [line], [text]) for uri, line, text in unreadable]
         paths: list[str] = []
         lines: list[int] = []
         texts: list[str] = []
-        for uri, numbers, records in numbered:
+        for uri, records in read:
             paths += [uri] * len(records)
-            lines += numbers
+            lines += range(1, len(records) + 1)
             texts += records
+        for uri, line, text in unreadable:
+            paths.append(uri)
+            lines.append(line)
+            texts.append(text)
         table = pa.table(
             {
                 "path": pa.array(paths, pa.string()),
