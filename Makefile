@@ -110,7 +110,7 @@ format: setup $(INFRA_STAMP) ## ruff format and import sorting; terraform fmt
 	$(PY) -m ruff format .
 	$(INFRA_VENV)/bin/python infra/tools/terraform_fmt.py --write
 
-bench: setup $(CLASS_ARCHIVE) ## Spark against DuckDB at 1M, 5M and 20M order lines, a new day on a year, a 2 GB file; writes bench/RESULTS.md (BENCH_ARGS)
+bench: setup $(CLASS_ARCHIVE) ## Spark against DuckDB at 1M and 5M (three pairs each) and 20M order lines, a new day on a year, a 2 GB file; writes bench/RESULTS.md (BENCH_ARGS)
 	@sh local/check_java.sh
 	$(PY) -m bench run $(BENCH_ARGS)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.engines import DRIVER_MEMORY
 from bench.report import write_results
-from bench.run import log, run_benchmark
+from bench.run import REPEAT, REPEAT_UP_TO, log, run_benchmark
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,7 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="order lines per scale (none: skip)",
     )
     run.add_argument("--days", type=int, default=365, help="days of history (one file per dataset and day)")
-    run.add_argument("--repeat", type=int, default=1, help="runs of each engine per scale (the median is reported)")
+    run.add_argument(
+        "--repeat",
+        type=int,
+        default=REPEAT,
+        help="runs of each engine per scale, alternating (the median is reported), up to --repeat-up-to",
+    )
+    run.add_argument(
+        "--repeat-up-to",
+        type=int,
+        default=REPEAT_UP_TO,
+        help="the largest scale (order lines) run --repeat times; larger ones run once",
+    )
     run.add_argument(
         "--incremental-scale", type=int, default=5_000_000, help="scale of the one-new-day benchmark (0: none)"
     )
@@ -81,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             args.scales,
             args.days,
             args.repeat,
+            args.repeat_up_to,
             args.incremental_scale or None,
             args.data_dir,
             args.work_dir,
