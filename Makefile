@@ -81,8 +81,9 @@ test-unit: setup ## the pure-Python tier: no Spark, no Java (tests/unit)
 fuzz: setup ## the property tests with a long budget (300 examples each; the suite runs 8)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/spark/test_fuzz.py
 
-lint: setup ## ruff, and mypy (strict) on the job code
+lint: setup ## ruff (checks and formatting), and mypy (strict) on the job code
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 # The Data Contract CLI pins its own dependencies: a virtualenv of its own, like checkov.

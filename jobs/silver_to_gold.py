@@ -86,8 +86,7 @@ def main(ctx: JobContext) -> RunRecord:
         with ctx.step("build gold"):
             # Materialized here: validated, then written (writing reads no silver).
             built = {
-                mart.table: checkpointed(mart.build(silver, rebuild, published(ctx, mart, rebuild)))
-                for mart in marts
+                mart.table: checkpointed(mart.build(silver, rebuild, published(ctx, mart, rebuild))) for mart in marts
             }
         with ctx.step("validate gold"):
             for mart in marts:
