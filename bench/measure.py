@@ -13,17 +13,29 @@ from dataclasses import dataclass, field
 import psutil
 
 SAMPLE_SECONDS = 0.1
-# PSS comes from /proc/<pid>/smaps_rollup, which walks the whole address space: 135 ms for an
-# 8 GB JVM, holding its memory map's lock. Read every 100 ms it slowed the 5M run down; read
-# every second it costs the run little, and the JVM's memory moves slower than that.
-PSS_EVERY = 10  # samples
+# The sampler shares the run's two cores, so it reads as little as it can. PSS comes from
+# /proc/<pid>/smaps_rollup, which walks the whole address space: 60-100 ms for a 3-5 GB JVM.
+# Read every second, with the tree listed every 100 ms, the sampler took 20-22 core-seconds
+# of a 5M run and the run 7-33 s longer than unsampled (bench/NOTES.md, "Three pairs a
+# scale"). PSS moves with the tree's resident memory, so it is read again when that moved by
+# more than PSS_WHEN_RSS_MOVES since the last reading, and at least every PSS_AT_LEAST_EVERY.
+PSS_WHEN_RSS_MOVES = 0.02  # of the resident memory at the last reading
+PSS_AT_LEAST_EVERY = 5.0  # seconds
+LIST_TREE_EVERY = 5  # samples: a process that starts is counted within half a second
+
+
+def pss_due(rss: int, rss_at_last_pss: int | None, seconds_since_pss: float) -> bool:
+    """Whether the sampler reads the tree's PSS again (the first time, always)."""
+    if rss_at_last_pss is None or seconds_since_pss >= PSS_AT_LEAST_EVERY:
+        return True
+    return abs(rss - rss_at_last_pss) > PSS_WHEN_RSS_MOVES * rss_at_last_pss
 
 
 @dataclass(frozen=True)
 class Sample:
     at: float  # epoch seconds
     rss: int  # bytes resident, summed over the tree: pages two processes share count twice
-    pss: int  # proportional set size: a shared page counts once over the tree (read every second)
+    pss: int  # proportional set size: a shared page counts once over the tree (the latest reading)
 
 
 @dataclass
@@ -41,22 +53,27 @@ class MeasuredRun:
         return max((getattr(s, kind) for s in self.samples if low <= s.at <= high), default=0)
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """Resident memory of a process and all its descendants, in bytes: a page the processes
-    share counts once per process."""
+def process_tree(process: psutil.Process) -> list[psutil.Process]:
+    """A process and all its descendants (empty once it has ended)."""
+    with contextlib.suppress(psutil.Error):
+        return [process, *process.children(recursive=True)]
+    return []
+
+
+def tree_rss(members: list[psutil.Process]) -> int:
+    """Resident memory of the processes, in bytes: a page they share counts once per process."""
     total = 0
-    for member in [process, *process.children(recursive=True)]:
+    for member in members:
         with contextlib.suppress(psutil.Error):  # it ended between listing and reading
             total += member.memory_info().rss
     return total
 
 
-def tree_pss(process: psutil.Process) -> int:
-    """Proportional set size of a process and its descendants: each shared page (libraries,
-    forked pages of the Python workers) split between its sharers, so the tree's sum is the
-    memory it occupies."""
+def tree_pss(members: list[psutil.Process]) -> int:
+    """Proportional set size of the processes: each shared page (libraries, forked pages of
+    the Python workers) split between its sharers, so the sum is the memory they occupy."""
     total = 0
-    for member in [process, *process.children(recursive=True)]:
+    for member in members:
         with contextlib.suppress(psutil.Error):
             total += member.memory_full_info().pss
     return total
@@ -72,13 +89,18 @@ def run_measured(command: list[str], log_path: str) -> MeasuredRun:
         done = threading.Event()
 
         def sample() -> None:
-            pss, count = 0, 0
+            members: list[psutil.Process] = []
+            pss, rss_at_pss, pss_at, count = 0, None, 0.0, 0
             while not done.is_set():
-                try:
-                    pss = tree_pss(watched) if count % PSS_EVERY == 0 else pss  # the latest reading
-                    samples.append(Sample(time.time(), tree_rss(watched), pss))
-                except psutil.Error:
-                    return
+                if count % LIST_TREE_EVERY == 0:
+                    members = process_tree(watched)
+                    if not members:
+                        return
+                now = time.time()
+                rss = tree_rss(members)
+                if pss_due(rss, rss_at_pss, now - pss_at):
+                    pss, rss_at_pss, pss_at = tree_pss(members), rss, now
+                samples.append(Sample(now, rss, pss))
                 count += 1
                 done.wait(SAMPLE_SECONDS)
 
