@@ -14,11 +14,12 @@ import psutil
 
 SAMPLE_SECONDS = 0.1
 # The sampler shares the run's two cores, so it reads as little as it can. PSS comes from
-# /proc/<pid>/smaps_rollup, which walks the whole address space: 60-100 ms for a 3-5 GB JVM.
-# Read every second, with the tree listed every 100 ms, the sampler took 20-22 core-seconds
-# of a 5M run and the run 7-33 s longer than unsampled (bench/NOTES.md, "Three pairs a
-# scale"). PSS moves with the tree's resident memory, so it is read again when that moved by
-# more than PSS_WHEN_RSS_MOVES since the last reading, and at least every PSS_AT_LEAST_EVERY.
+# /proc/<pid>/smaps_rollup, which walks the whole address space: 63 ms of CPU for a 3.3 GB JVM,
+# 135 ms for 8 GB. Read every second, with the tree listed every 100 ms, the sampler took 20-22
+# core-seconds of a 5M run and the run 7-33 s longer than unsampled (bench/NOTES.md, "Three
+# pairs a scale"). PSS moves with the tree's resident memory, so it is read again when that
+# moved by more than PSS_WHEN_RSS_MOVES since the last reading, and at least every
+# PSS_AT_LEAST_EVERY.
 PSS_WHEN_RSS_MOVES = 0.02  # of the resident memory at the last reading
 PSS_AT_LEAST_EVERY = 5.0  # seconds
 LIST_TREE_EVERY = 5  # samples: a process that starts is counted within half a second
