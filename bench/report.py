@@ -52,7 +52,9 @@ PER_MILLION_BASE = 5_000_000
 
 
 def _seconds_per_million_lines(report: dict) -> float:
-    return float(_median(report["runs"]["spark"])["pipeline_seconds"]) / (int(report["data"]["order_lines"]) / 1e6)
+    return _seconds_per_million(
+        _median(report["runs"]["spark"])["pipeline_seconds"], int(report["data"]["order_lines"])
+    )
 
 
 def _scale_target(report: dict, ratio: float, base: dict | None) -> str:
